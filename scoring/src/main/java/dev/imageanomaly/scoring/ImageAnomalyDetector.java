@@ -1,0 +1,93 @@
+package dev.imageanomaly.scoring;
+
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.bundle.Manifest;
+import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.engine.EngineOptions;
+import dev.imageanomaly.scoring.engine.ExecutionProvider;
+import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
+import dev.imageanomaly.scoring.image.DecodedImage;
+import dev.imageanomaly.scoring.image.Preprocessor;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A loaded model bundle ready to score images, in the shape of PyOD's detectors:
+ * {@link #decisionFunction} gives raw scores (higher is more anomalous), {@link #predict} holds them
+ * against the bundle's calibrated threshold. Thread-safe.
+ */
+public final class ImageAnomalyDetector implements AutoCloseable {
+
+    private final ModelBundle bundle;
+    private final Preprocessor preprocessor;
+    private final OnnxScoringEngine engine;
+
+    private ImageAnomalyDetector(ModelBundle bundle, OnnxScoringEngine engine) {
+        this.bundle = bundle;
+        this.preprocessor = new Preprocessor(bundle.manifest().input());
+        this.engine = engine;
+    }
+
+    public static ImageAnomalyDetector load(Path bundleDirectory, EngineOptions options) {
+        return open(ModelBundle.load(bundleDirectory), options);
+    }
+
+    public static ImageAnomalyDetector open(ModelBundle bundle, EngineOptions options) {
+        InputSpec in = bundle.manifest().input();
+        long[] sampleShape = {in.channels(), in.height(), in.width()};
+        return new ImageAnomalyDetector(bundle, OnnxScoringEngine.open(bundle.onnxModel(), sampleShape, options));
+    }
+
+    public Manifest manifest() {
+        return bundle.manifest();
+    }
+
+    public Preprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    public ExecutionProvider executionProvider() {
+        return engine.activeProvider();
+    }
+
+    public double threshold() {
+        return bundle.manifest().threshold().value();
+    }
+
+    /** Scores preprocessed samples laid out back to back (see {@link Preprocessor#toInput(DecodedImage, float[], int)}). */
+    public float[] decisionFunction(float[] batch, int count) {
+        return engine.run(batch, count, List.of(bundle.manifest().scoreOutput())).get(bundle.manifest().scoreOutput());
+    }
+
+    public float[] decisionFunction(List<DecodedImage> images) {
+        return decisionFunction(preprocess(images), images.size());
+    }
+
+    public float[] preprocess(List<DecodedImage> images) {
+        int size = preprocessor.spec().sampleSize();
+        float[] batch = new float[images.size() * size];
+        for (int i = 0; i < images.size(); i++) {
+            preprocessor.toInput(images.get(i), batch, i * size);
+        }
+        return batch;
+    }
+
+    public Verdict[] predict(float[] batch, int count) {
+        float[] scores = decisionFunction(batch, count);
+        Verdict[] verdicts = new Verdict[count];
+        for (int i = 0; i < count; i++) {
+            verdicts[i] = Verdict.of(scores[i], threshold());
+        }
+        return verdicts;
+    }
+
+    /** Runs the graph for any of its outputs (reconstruction, latent codes) for reports. */
+    public java.util.Map<String, float[]> outputs(float[] batch, int count, List<String> names) {
+        return engine.run(batch, count, names);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.imageanomaly.scoring.bundle;
+
+import java.util.List;
+
+/**
+ * What the ONNX graph expects as input, and how raw pixels become that input. The scorer
+ * preprocesses with exactly this spec, so production sees what training saw.
+ *
+ * <p>Pixels are scaled from [0, 255] to {@code valueRange}, then normalized per channel as
+ * {@code (x - mean[c]) / std[c]}.
+ */
+public record InputSpec(
+        String layout,
+        int channels,
+        int height,
+        int width,
+        List<Double> valueRange,
+        List<Double> mean,
+        List<Double> std) {
+
+    public static final String NCHW = "NCHW";
+
+    public static InputSpec image(int channels, int height, int width) {
+        List<Double> zeros = java.util.Collections.nCopies(channels, 0.0);
+        List<Double> ones = java.util.Collections.nCopies(channels, 1.0);
+        return new InputSpec(NCHW, channels, height, width, List.of(0.0, 1.0), zeros, ones);
+    }
+
+    /** Number of floats one sample occupies in the input tensor. */
+    public int sampleSize() {
+        return channels * height * width;
+    }
+
+    public long[] batchShape(int batchSize) {
+        return new long[] {batchSize, channels, height, width};
+    }
+
+    void validate() {
+        ManifestException.require(NCHW.equals(layout), "input.layout", "must be " + NCHW + ", was " + layout);
+        ManifestException.require(channels == 1 || channels == 3, "input.channels", "must be 1 or 3, was " + channels);
+        ManifestException.require(height > 0, "input.height", "must be positive, was " + height);
+        ManifestException.require(width > 0, "input.width", "must be positive, was " + width);
+        ManifestException.require(valueRange != null && valueRange.size() == 2 && valueRange.get(0) < valueRange.get(1),
+                "input.valueRange", "must be [low, high] with low < high");
+        ManifestException.require(mean != null && mean.size() == channels, "input.mean", "must have one value per channel");
+        ManifestException.require(std != null && std.size() == channels && std.stream().allMatch(s -> s > 0),
+                "input.std", "must have one positive value per channel");
+    }
+}

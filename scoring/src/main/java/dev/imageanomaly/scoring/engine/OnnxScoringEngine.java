@@ -1,0 +1,161 @@
+package dev.imageanomaly.scoring.engine;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ONNX Runtime session over a model graph. {@link OrtSession#run} is thread-safe, so one engine
+ * serves every scoring thread and the model's weights live once in (GPU) memory.
+ */
+public final class OnnxScoringEngine implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OnnxScoringEngine.class);
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String inputName;
+    private final long[] sampleShape;
+    private final int sampleSize;
+    private final int maxBatch;
+    private final ExecutionProvider activeProvider;
+
+    private OnnxScoringEngine(OrtSession session, long[] sampleShape, int maxBatch, ExecutionProvider active)
+            throws OrtException {
+        this.env = OrtEnvironment.getEnvironment();
+        this.session = session;
+        this.inputName = session.getInputNames().iterator().next();
+        this.sampleShape = sampleShape;
+        int size = 1;
+        for (long d : sampleShape) {
+            size *= (int) d;
+        }
+        this.sampleSize = size;
+        this.maxBatch = maxBatch;
+        this.activeProvider = active;
+    }
+
+    /**
+     * Opens a session on the model.
+     *
+     * @param sampleShape the shape of one sample, without the batch dimension (e.g. {@code [1, 28, 28]})
+     */
+    public static OnnxScoringEngine open(byte[] model, long[] sampleShape, EngineOptions options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            ExecutionProvider active = selectProvider(so, options);
+            OrtSession session = env.createSession(model, so);
+            return new OnnxScoringEngine(session, sampleShape, options.maxBatch(), active);
+        } catch (OrtException e) {
+            throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private static ExecutionProvider selectProvider(OrtSession.SessionOptions so, EngineOptions options)
+            throws OrtException {
+        switch (options.provider()) {
+            case CPU:
+                log.info("ONNX Runtime execution provider: CPU");
+                return ExecutionProvider.CPU;
+            case CUDA:
+                try {
+                    so.addCUDA(options.cudaDevice());
+                } catch (OrtException | UnsatisfiedLinkError e) {
+                    throw new IllegalStateException("execution provider 'cuda' was requested but is unavailable ("
+                            + e.getMessage() + "); build with -Pcuda on a machine with an NVIDIA GPU, or use "
+                            + "'auto' to fall back to the CPU", e);
+                }
+                log.info("ONNX Runtime execution provider: CUDA device {}", options.cudaDevice());
+                return ExecutionProvider.CUDA;
+            case AUTO:
+            default:
+                try {
+                    so.addCUDA(options.cudaDevice());
+                    log.info("ONNX Runtime execution provider: CUDA device {} (auto)", options.cudaDevice());
+                    return ExecutionProvider.CUDA;
+                } catch (OrtException | UnsatisfiedLinkError e) {
+                    log.info("ONNX Runtime execution provider: CPU (auto: CUDA unavailable: {})", e.getMessage());
+                    return ExecutionProvider.CPU;
+                }
+        }
+    }
+
+    public ExecutionProvider activeProvider() {
+        return activeProvider;
+    }
+
+    public int sampleSize() {
+        return sampleSize;
+    }
+
+    public Set<String> outputNames() throws OrtException {
+        return session.getOutputNames();
+    }
+
+    /**
+     * Runs the graph on {@code count} samples laid out back to back in {@code batch} and returns the
+     * requested outputs, each flattened, in sample order. Batches larger than {@code maxBatch} are
+     * split.
+     */
+    public Map<String, float[]> run(float[] batch, int count, List<String> outputs) {
+        if (batch.length < (long) count * sampleSize) {
+            throw new IllegalArgumentException("batch holds " + batch.length + " floats, " + count + " samples need "
+                    + (long) count * sampleSize);
+        }
+        Map<String, float[]> result = new HashMap<>();
+        for (int start = 0; start < count; start += maxBatch) {
+            int n = Math.min(maxBatch, count - start);
+            Map<String, float[]> part = runOnce(batch, start, n, outputs);
+            for (String name : outputs) {
+                float[] chunk = part.get(name);
+                float[] all = result.computeIfAbsent(name, k -> new float[chunk.length / n * count]);
+                System.arraycopy(chunk, 0, all, chunk.length / n * start, chunk.length);
+            }
+        }
+        return result;
+    }
+
+    private Map<String, float[]> runOnce(float[] batch, int start, int n, List<String> outputs) {
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = n;
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        FloatBuffer data = FloatBuffer.wrap(batch, start * sampleSize, n * sampleSize).slice();
+        try (OnnxTensor input = OnnxTensor.createTensor(env, data, shape);
+                OrtSession.Result res = session.run(Map.of(inputName, input), new LinkedHashSet<>(outputs))) {
+            Map<String, float[]> out = new HashMap<>();
+            for (String name : outputs) {
+                OnnxTensor t = (OnnxTensor) res.get(name).orElseThrow(
+                        () -> new IllegalStateException("model has no output '" + name + "'"));
+                FloatBuffer fb = t.getFloatBuffer();
+                float[] values = new float[fb.remaining()];
+                fb.get(values);
+                out.put(name, values);
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + n + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            log.warn("closing the ONNX Runtime session failed: {}", e.getMessage());
+        }
+    }
+}

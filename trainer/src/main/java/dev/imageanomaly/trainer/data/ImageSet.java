@@ -1,0 +1,99 @@
+package dev.imageanomaly.trainer.data;
+
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
+/**
+ * Preprocessed images ready for a model: {@code count} samples laid out back to back in {@code data}
+ * (each {@code spec.sampleSize()} floats, CHW), with an id per sample and a label per sample
+ * ({@link #NO_LABEL} when unknown).
+ */
+public record ImageSet(InputSpec spec, float[] data, int count, String[] ids, int[] labels) {
+
+    public static final int NO_LABEL = -1;
+
+    public ImageSet {
+        if (data.length != (long) count * spec.sampleSize() || ids.length != count || labels.length != count) {
+            throw new IllegalArgumentException("image set arrays do not match count " + count);
+        }
+    }
+
+    public boolean labelled() {
+        return Arrays.stream(labels).allMatch(l -> l != NO_LABEL);
+    }
+
+    public float[] sample(int i) {
+        int n = spec.sampleSize();
+        return Arrays.copyOfRange(data, i * n, (i + 1) * n);
+    }
+
+    public ImageSet subset(int[] indices) {
+        int n = spec.sampleSize();
+        float[] out = new float[indices.length * n];
+        String[] outIds = new String[indices.length];
+        int[] outLabels = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(data, indices[i] * n, out, i * n, n);
+            outIds[i] = ids[indices[i]];
+            outLabels[i] = labels[indices[i]];
+        }
+        return new ImageSet(spec, out, indices.length, outIds, outLabels);
+    }
+
+    public ImageSet where(IntPredicate indexFilter) {
+        return subset(java.util.stream.IntStream.range(0, count).filter(indexFilter).toArray());
+    }
+
+    public ImageSet withLabels(Set<Integer> classes) {
+        return where(i -> classes.contains(labels[i]));
+    }
+
+    public ImageSet first(int n) {
+        return n >= count ? this : subset(java.util.stream.IntStream.range(0, n).toArray());
+    }
+
+    /** All samples relabelled with one label, e.g. 0 for "normal", 1 for "anomalous". */
+    public ImageSet relabel(int label) {
+        int[] same = new int[count];
+        Arrays.fill(same, label);
+        return new ImageSet(spec, data, count, ids, same);
+    }
+
+    public ImageSet concat(ImageSet other) {
+        if (!spec.equals(other.spec)) {
+            throw new IllegalArgumentException("cannot join image sets with different input specs");
+        }
+        float[] joined = Arrays.copyOf(data, data.length + other.data.length);
+        System.arraycopy(other.data, 0, joined, data.length, other.data.length);
+        String[] joinedIds = Arrays.copyOf(ids, count + other.count);
+        System.arraycopy(other.ids, 0, joinedIds, count, other.count);
+        int[] joinedLabels = Arrays.copyOf(labels, count + other.count);
+        System.arraycopy(other.labels, 0, joinedLabels, count, other.count);
+        return new ImageSet(spec, joined, count + other.count, joinedIds, joinedLabels);
+    }
+
+    /** SHA-256 over the preprocessed samples: two trainings saw the same data iff their fingerprints match. */
+    public String fingerprint() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocate(4 * 4096);
+            for (int i = 0; i < data.length; i++) {
+                if (!buf.hasRemaining()) {
+                    md.update(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+                buf.putFloat(data[i]);
+            }
+            md.update(buf.array(), 0, buf.position());
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.imageanomaly.trainer.export;
+
+import ai.onnx.proto.OnnxMl;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * A small builder over the ONNX protobuf classes: named tensors in, nodes, named tensors out. Node
+ * and tensor names are made unique by a counter, so callers never collide.
+ */
+public final class OnnxGraph {
+
+    public static final int OPSET = 17;
+    /** IR version 8 goes with opset 17 and is read by every ONNX Runtime since 1.10. */
+    private static final long IR_VERSION = 8;
+    public static final String BATCH = "N";
+
+    private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
+    private int counter;
+
+    public OnnxGraph(String name) {
+        graph.setName(name);
+    }
+
+    /** A float input whose first dimension is the symbolic batch size. */
+    public String input(String name, long... sampleDims) {
+        graph.addInput(valueInfo(name, sampleDims));
+        return name;
+    }
+
+    public void output(String name, long... sampleDims) {
+        graph.addOutput(valueInfo(name, sampleDims));
+    }
+
+    public String floats(String hint, float[] values, long... dims) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(values);
+        String name = unique(hint);
+        graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(name)
+                .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                .addAllDims(box(dims)).setRawData(ByteString.copyFrom(buf.array())).build());
+        return name;
+    }
+
+    public String longs(String hint, long... values) {
+        String name = unique(hint);
+        graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(name)
+                .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber())
+                .addDims(values.length).addAllInt64Data(box(values)).build());
+        return name;
+    }
+
+    /** Adds a node with one output and returns that output's name (or {@code outputName} when given). */
+    public String node(String op, List<String> inputs, List<OnnxMl.AttributeProto> attributes, String outputName) {
+        String out = outputName != null ? outputName : unique(op.toLowerCase());
+        graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).setName(unique(op + "_node"))
+                .addAllInput(inputs).addOutput(out).addAllAttribute(attributes).build());
+        return out;
+    }
+
+    public String node(String op, String... inputs) {
+        return node(op, List.of(inputs), List.of(), null);
+    }
+
+    public static OnnxMl.AttributeProto ints(String name, long... values) {
+        return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INTS)
+                .addAllInts(box(values)).build();
+    }
+
+    public static OnnxMl.AttributeProto integer(String name, long value) {
+        return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT)
+                .setI(value).build();
+    }
+
+    public static OnnxMl.AttributeProto string(String name, String value) {
+        return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value)).build();
+    }
+
+    public static OnnxMl.AttributeProto real(String name, float value) {
+        return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.FLOAT)
+                .setF(value).build();
+    }
+
+    public byte[] toBytes(String producer) {
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName(producer)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setGraph(graph)
+                .build().toByteArray();
+    }
+
+    private String unique(String hint) {
+        return hint + "_" + counter++;
+    }
+
+    private static OnnxMl.ValueInfoProto valueInfo(String name, long... sampleDims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
+        for (long d : sampleDims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
+                .build();
+    }
+
+    private static List<Long> box(long[] values) {
+        return java.util.Arrays.stream(values).boxed().toList();
+    }
+}

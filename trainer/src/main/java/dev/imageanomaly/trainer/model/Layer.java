@@ -1,0 +1,35 @@
+package dev.imageanomaly.trainer.model;
+
+/**
+ * One layer of a network, described as data. The same description builds the DJL block that is
+ * trained and the ONNX nodes that are exported, so the two cannot disagree about the architecture.
+ */
+public sealed interface Layer {
+
+    /** Fully connected: {@code y = x W^T + b}. */
+    record Dense(int units) implements Layer {}
+
+    /** 2-D convolution with a square kernel. */
+    record Conv(int filters, int kernel, int stride, int padding) implements Layer {}
+
+    /**
+     * Nearest-neighbour upsampling of the two spatial axes by an integer factor. Used instead of a
+     * transposed convolution, which DJL's PyTorch engine does not implement.
+     */
+    record Upsample(int factor) implements Layer {}
+
+    record Relu() implements Layer {}
+
+    record Sigmoid() implements Layer {}
+
+    /** {@code [N, C, H, W] -> [N, C*H*W]}. */
+    record Flatten() implements Layer {}
+
+    /** {@code [N, C*H*W] -> [N, C, H, W]}. */
+    record Unflatten(int channels, int height, int width) implements Layer {}
+
+    /** Whether the layer carries a weight and a bias. */
+    default boolean hasParameters() {
+        return this instanceof Dense || this instanceof Conv;
+    }
+}
