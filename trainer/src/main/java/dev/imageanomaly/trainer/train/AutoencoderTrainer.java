@@ -126,7 +126,8 @@ public final class AutoencoderTrainer {
         InputSpec in = train.spec();
         int n = in.sampleSize();
         int[] order = Splits.permutation(train.count(), random);
-        ProgressBar bar = console == null ? null
+        // A bar redrawn in place only makes sense on a terminal; logs and CI get the epoch summary line alone.
+        ProgressBar bar = console == null || System.console() == null ? null
                 : new ProgressBar(console, String.format("epoch %d/%d", epoch, config.epochs()), train.count());
         double lossSum = 0;
         int seen = 0;

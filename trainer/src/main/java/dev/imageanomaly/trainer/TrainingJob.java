@@ -1,0 +1,138 @@
+package dev.imageanomaly.trainer;
+
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.bundle.Manifest;
+import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.bundle.ScoreStats;
+import dev.imageanomaly.scoring.bundle.Threshold;
+import dev.imageanomaly.scoring.engine.EngineOptions;
+import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
+import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.Splits;
+import dev.imageanomaly.trainer.export.AutoencoderExporter;
+import dev.imageanomaly.trainer.train.AutoencoderTrainer;
+import dev.imageanomaly.trainer.train.Calibration;
+import dev.imageanomaly.trainer.train.EpochMetrics;
+import dev.imageanomaly.trainer.train.TrainedAutoencoder;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * From normal images to a model bundle: split, train, export to ONNX, score the held-out normal
+ * images through the exported graph with ONNX Runtime, calibrate the threshold on those scores,
+ * and write the bundle. Calibrating on the exported graph means the threshold fits what production runs.
+ */
+public final class TrainingJob {
+
+    public static final String METRICS_LOG = "training-metrics.jsonl";
+
+    /**
+     * @param validationFraction share of the normal images held out for early stopping and calibration
+     * @param targetFalsePositiveRate share of held-out normal images allowed above the threshold
+     */
+    public record Request(String name, String version, Path outputRoot, TrainingConfig config,
+            double validationFraction, double targetFalsePositiveRate) {
+
+        public static String timestampVersion() {
+            return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+        }
+    }
+
+    private final PrintStream console;
+
+    public TrainingJob(PrintStream console) {
+        this.console = console;
+    }
+
+    public ModelBundle run(ImageSet normal, Request request) throws IOException {
+        TrainingConfig config = request.config();
+        Splits splits = Splits.of(normal.count(), request.validationFraction(), config.seed());
+        ImageSet train = normal.subset(splits.train());
+        ImageSet validation = normal.subset(splits.validation());
+        Path bundleDir = request.outputRoot().resolve(request.name()).resolve(request.version());
+        Files.createDirectories(bundleDir);
+        say("training %s on %d images (%d held out for validation and calibration), %dx%dx%d input",
+                config.kind().id(), train.count(), validation.count(), normal.spec().channels(),
+                normal.spec().height(), normal.spec().width());
+
+        try (TrainedAutoencoder model = new AutoencoderTrainer(console, bundleDir.resolve(METRICS_LOG))
+                .fit(train, validation, config)) {
+            byte[] onnx = model.toOnnx(request.name());
+            float[] validationScores = scoreWithOnnx(onnx, validation);
+            Threshold threshold = Calibration.threshold(validationScores, request.targetFalsePositiveRate(),
+                    Calibration.TARGET_FPR);
+            say("trained in %.1f s; threshold %.6g (%.1f %% target false-positive rate on %d held-out images)",
+                    model.trainingSeconds(), threshold.value(), 100 * request.targetFalsePositiveRate(),
+                    validation.count());
+            Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.name(), request.version(),
+                    config.kind().id(), Instant.now(), normal.spec(), AutoencoderExporter.OUTPUTS,
+                    AutoencoderExporter.SCORE, AutoencoderExporter.SCORE_DEFINITION, threshold,
+                    ScoreStats.of(validationScores), trainingFacts(normal, train, validation, model),
+                    trainingMetrics(model.history()), null);
+            ModelBundle bundle = ModelBundle.write(request.outputRoot(), manifest, onnx);
+            say("model bundle written to %s", bundle.directory());
+            return bundle;
+        }
+    }
+
+    static float[] scoreWithOnnx(byte[] onnx, ImageSet images) {
+        InputSpec in = images.spec();
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(onnx,
+                new long[] {in.channels(), in.height(), in.width()}, EngineOptions.cpu())) {
+            return engine.run(images.data(), images.count(), List.of(AutoencoderExporter.SCORE))
+                    .get(AutoencoderExporter.SCORE);
+        }
+    }
+
+    private static Map<String, Object> trainingFacts(ImageSet all, ImageSet train, ImageSet validation,
+            TrainedAutoencoder model) {
+        TrainingConfig c = model.config();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("dataFingerprint", "sha256:" + all.fingerprint());
+        facts.put("samples", all.count());
+        facts.put("trainSamples", train.count());
+        facts.put("validationSamples", validation.count());
+        facts.put("seed", c.seed());
+        facts.put("epochsPlanned", c.epochs());
+        facts.put("epochsRun", model.history().size());
+        facts.put("batchSize", c.batchSize());
+        facts.put("learningRate", c.learningRate());
+        facts.put("schedule", c.schedule().name().toLowerCase());
+        facts.put("latent", c.latent());
+        facts.put("hidden", c.hidden());
+        facts.put("patience", c.patience());
+        if (c.kind() == dev.imageanomaly.trainer.model.ModelKind.DENOISING_AE) {
+            facts.put("noiseStd", c.noiseStd());
+        }
+        facts.put("architecture", model.architecture().toString());
+        facts.put("trainingSeconds", model.trainingSeconds());
+        facts.put("engine", "DJL " + ai.djl.engine.Engine.getDjlVersion() + " / "
+                + ai.djl.engine.Engine.getInstance().getEngineName() + " " + ai.djl.engine.Engine.getInstance().getVersion());
+        return facts;
+    }
+
+    private static Map<String, Object> trainingMetrics(List<EpochMetrics> history) {
+        EpochMetrics best = history.stream().filter(EpochMetrics::best).reduce((a, b) -> b).orElseThrow();
+        EpochMetrics last = history.get(history.size() - 1);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("bestEpoch", best.epoch());
+        metrics.put("bestValidationLoss", best.validationLoss());
+        metrics.put("finalTrainLoss", last.trainLoss());
+        return metrics;
+    }
+
+    private void say(String format, Object... args) {
+        if (console != null) {
+            console.printf(format + "%n", args);
+        }
+    }
+}

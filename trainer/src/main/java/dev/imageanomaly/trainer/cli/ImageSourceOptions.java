@@ -1,0 +1,62 @@
+package dev.imageanomaly.trainer.cli;
+
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.ImageSources;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+
+/** Where images come from and which of them to use; shared by every command that reads images. */
+final class ImageSourceOptions {
+
+    private ImageSourceOptions() {}
+
+    /**
+     * Loads, filters and preprocesses a source.
+     *
+     * @param classes keep only these labels (empty: all)
+     * @param range {@code from:to} over the file's order (before class filtering), null for all
+     * @param spec the input spec; null derives it from the first image
+     */
+    static ImageSet load(Path source, Path labels, List<Integer> classes, String range, InputSpec spec,
+            java.io.PrintStream console) throws IOException {
+        ImageSources.Loaded loaded = ImageSources.load(source, labels);
+        if (!loaded.skipped().isEmpty()) {
+            console.printf("%d unreadable files in %s were skipped:%n", loaded.skipped().size(), source);
+            loaded.skipped().forEach(s -> console.println("  " + s));
+        }
+        ImageSet set = loaded.preprocess(spec != null ? spec : loaded.nativeSpec());
+        if (range != null) {
+            int[] bounds = parseRange(range, set.count());
+            set = set.subset(java.util.stream.IntStream.range(bounds[0], bounds[1]).toArray());
+        }
+        if (classes != null && !classes.isEmpty()) {
+            if (!set.labelled()) {
+                throw new IllegalArgumentException("--classes needs labels, but " + source + " has none "
+                        + "(give an IDX label file, or sub-folders per class)");
+            }
+            set = set.withLabels(new HashSet<>(classes));
+        }
+        if (set.count() == 0) {
+            throw new IllegalArgumentException("no images left from " + source + " after filtering");
+        }
+        return set;
+    }
+
+    static int[] parseRange(String range, int count) {
+        String[] parts = range.split(":", -1);
+        try {
+            int from = parts[0].isEmpty() ? 0 : Integer.parseInt(parts[0]);
+            int to = parts.length < 2 || parts[1].isEmpty() ? count : Integer.parseInt(parts[1]);
+            if (parts.length != 2 || from < 0 || to > count || from >= to) {
+                throw new NumberFormatException();
+            }
+            return new int[] {from, to};
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("range '" + range + "' must be FROM:TO with 0 <= FROM < TO <= "
+                    + count + " (either side may be empty)");
+        }
+    }
+}

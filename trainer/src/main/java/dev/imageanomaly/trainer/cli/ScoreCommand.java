@@ -1,0 +1,73 @@
+package dev.imageanomaly.trainer.cli;
+
+import dev.imageanomaly.scoring.ImageAnomalyDetector;
+import dev.imageanomaly.scoring.Verdict;
+import dev.imageanomaly.scoring.engine.EngineOptions;
+import dev.imageanomaly.scoring.engine.ExecutionProvider;
+import dev.imageanomaly.trainer.data.ImageSet;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Score images with a model bundle: one line per image with id, score and verdict.",
+            "Example: score --bundle models/mnist-conv-ae/v1 --input photos/ --out scores.csv"})
+final class ScoreCommand implements Callable<Integer> {
+
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "model bundle folder")
+    Path bundle;
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "IDX file or folder of images")
+    Path input;
+
+    @Option(names = "--range", paramLabel = "FROM:TO", description = "score only images FROM to TO")
+    String range;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "output file; .jsonl writes JSON lines, anything else CSV (default: CSV to stdout)")
+    Path out;
+
+    @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda, auto (default: ${DEFAULT-VALUE})")
+    String provider;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "default: ${DEFAULT-VALUE}")
+    int batchSize;
+
+    @Override
+    public Integer call() throws Exception {
+        EngineOptions options = new EngineOptions(ExecutionProvider.parse(provider), 0, 0, batchSize);
+        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle, options)) {
+            ImageSet images = ImageSourceOptions.load(input, null, null, range, detector.manifest().input(), System.err);
+            Verdict[] verdicts = detector.predict(images.data(), images.count());
+            boolean jsonLines = out != null && out.toString().endsWith(".jsonl");
+            try (PrintWriter w = out == null ? new PrintWriter(System.out, true) : new PrintWriter(Files.newBufferedWriter(out))) {
+                if (!jsonLines) {
+                    w.println("id,score,verdict");
+                }
+                var json = dev.imageanomaly.scoring.bundle.ModelBundle.json().copy()
+                        .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+                for (int i = 0; i < images.count(); i++) {
+                    String verdict = verdicts[i].anomalous() ? "anomaly" : "normal";
+                    if (jsonLines) {
+                        w.println(json.writeValueAsString(Map.of("id", images.ids()[i], "score", verdicts[i].score(),
+                                "threshold", verdicts[i].threshold(), "verdict", verdict)));
+                    } else {
+                        w.printf("%s,%.8g,%s%n", csv(images.ids()[i]), verdicts[i].score(), verdict);
+                    }
+                }
+            }
+            long anomalies = java.util.Arrays.stream(verdicts).filter(Verdict::anomalous).count();
+            System.err.printf("scored %d images: %d anomalous at threshold %.6g%n", images.count(), anomalies,
+                    detector.threshold());
+        }
+        return 0;
+    }
+
+    private static String csv(String value) {
+        return value.contains(",") || value.contains("\"") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.imageanomaly.trainer.cli;
+
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.trainer.TrainingJob;
+import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.train.LearningRateSchedule;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a detector on normal images and write a model bundle <out>/<name>/<version>/.",
+            "The threshold is calibrated on held-out normal images at --target-fpr.",
+            "Example: train --data data/mnist-10k-images-idx3-ubyte.gz --range 0:8000 --kind conv-ae --out models"})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, paramLabel = "PATH",
+            description = "normal images: an IDX file (gzipped or not) or a folder of PNG/JPEG/BMP/GIF images")
+    Path data;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "IDX label file (default: the sibling *-labels-idx1-* file, if any)")
+    Path labels;
+
+    @Option(names = "--classes", split = ",", paramLabel = "C",
+            description = "train on these labels only (one-class setting), e.g. --classes 3")
+    List<Integer> classes;
+
+    @Option(names = "--range", paramLabel = "FROM:TO", description = "use only images FROM (inclusive) to TO")
+    String range;
+
+    @Option(names = "--kind", defaultValue = "conv-ae", description = "ae, deep-ae, conv-ae, denoising-ae (default: ${DEFAULT-VALUE})")
+    String kind;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "most epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "default: ${DEFAULT-VALUE}")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    float learningRate;
+
+    @Option(names = "--lr-schedule", defaultValue = "cosine", description = "constant, cosine, step (default: ${DEFAULT-VALUE})")
+    String schedule;
+
+    @Option(names = "--latent", defaultValue = "32", description = "code size (default: ${DEFAULT-VALUE})")
+    int latent;
+
+    @Option(names = "--hidden", defaultValue = "256", description = "hidden width of deep dense kinds (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--patience", defaultValue = "3",
+            description = "stop after this many epochs without a better validation loss; 0 = never (default: ${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--noise", defaultValue = "0.3", description = "noise std for denoising-ae (default: ${DEFAULT-VALUE})")
+    float noise;
+
+    @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.1",
+            description = "share held out for early stopping and calibration (default: ${DEFAULT-VALUE})")
+    double validationFraction;
+
+    @Option(names = "--target-fpr", defaultValue = "0.01",
+            description = "false-positive rate the threshold is calibrated to (default: ${DEFAULT-VALUE})")
+    double targetFpr;
+
+    @Option(names = {"--size"}, paramLabel = "HxW", description = "resize images to this size (default: the first image's)")
+    String size;
+
+    @Option(names = "--channels", description = "1 (grey) or 3 (RGB) (default: the first image's)")
+    Integer channels;
+
+    @Option(names = "--out", defaultValue = "models", description = "bundle root folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--name", description = "bundle name (default: <data file name>-<kind>)")
+    String name;
+
+    @Option(names = "--version", paramLabel = "VERSION", description = "bundle version (default: a UTC timestamp)")
+    String version;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelKind modelKind = ModelKind.parse(kind);
+        TrainingConfig config = new TrainingConfig(modelKind, epochs, batchSize, learningRate,
+                LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed);
+        config.validate();
+        ImageSet images = ImageSourceOptions.load(data, labels, classes, range, requestedSpec(), System.out);
+        String bundleName = name != null ? name : defaultName(modelKind);
+        ModelBundle bundle = new TrainingJob(System.out).run(images, new TrainingJob.Request(bundleName,
+                version != null ? version : TrainingJob.Request.timestampVersion(), out, config,
+                validationFraction, targetFpr));
+        System.out.println(bundle.directory());
+        return 0;
+    }
+
+    private InputSpec requestedSpec() {
+        if (size == null && channels == null) {
+            return null;
+        }
+        if (size == null || channels == null) {
+            throw new IllegalArgumentException("--size and --channels go together");
+        }
+        String[] hw = size.toLowerCase().split("x");
+        if (hw.length != 2) {
+            throw new IllegalArgumentException("--size must look like 28x28, was " + size);
+        }
+        return InputSpec.image(channels, Integer.parseInt(hw[0]), Integer.parseInt(hw[1]));
+    }
+
+    private String defaultName(ModelKind modelKind) {
+        String base = data.getFileName().toString().replaceAll("(-images)?(-idx3)?(-ubyte)?(\\.gz)?$", "");
+        return base.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + modelKind.id();
+    }
+}

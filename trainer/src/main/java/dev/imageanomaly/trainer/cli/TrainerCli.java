@@ -1,0 +1,38 @@
+package dev.imageanomaly.trainer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The trainer's command line: train, score, evaluate, benchmark. */
+@Command(name = "image-anomaly",
+        mixinStandardHelpOptions = true,
+        version = "image-anomaly 0.1.0",
+        description = {
+            "Learn what normal images look like, then find the ones that are not.",
+            "",
+            "Typical use:",
+            "  train     on a folder or IDX file of normal images -> a model bundle (ONNX + manifest)",
+            "  evaluate  the bundle on labelled normal and anomalous images (AUROC, AUPRC, F1)",
+            "  score     new images with the bundle -> CSV or JSON lines of id, score, verdict",
+            "  bench     ONNX Runtime scoring throughput at several batch sizes",
+        },
+        subcommands = {TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
+public final class TrainerCli {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with error handling that prints one clear line instead of a stack trace. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new TrainerCli())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+                    if (Boolean.getBoolean("image-anomaly.debug")) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return 2;
+                });
+    }
+}

@@ -1,0 +1,43 @@
+package dev.imageanomaly.trainer;
+
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.ImageSources;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The real image sets shipped in the repository's {@code data/} folder. */
+public final class ShippedData {
+
+    public static final InputSpec MNIST_SPEC = InputSpec.image(1, 28, 28);
+
+    private ShippedData() {}
+
+    public static Path dir() {
+        Path dir = Path.of(System.getProperty("data.dir", "../data"));
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("shipped data folder not found at " + dir.toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /** The 10,000 MNIST test digits, labelled 0-9. */
+    public static ImageSet mnist10k() {
+        return load("mnist-10k-images-idx3-ubyte.gz");
+    }
+
+    /** The 10,000 Fashion-MNIST test articles, labelled 0-9. */
+    public static ImageSet fashionTest() {
+        return load("fashion-mnist-test-images-idx3-ubyte.gz");
+    }
+
+    private static ImageSet load(String file) {
+        try {
+            return ImageSources.load(dir().resolve(file), null).preprocess(MNIST_SPEC);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
