@@ -1,0 +1,183 @@
+package dev.imageanomaly.stream;
+
+import dev.imageanomaly.scoring.ImageAnomalyDetector;
+import dev.imageanomaly.scoring.bundle.Manifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running scorer: one ONNX Runtime session shared by every stream thread, the topology, and
+ * the HTTP endpoints. {@code main} runs it until SIGTERM or ctrl-C.
+ */
+public final class ScorerApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ScorerApp.class);
+
+    private final ImageAnomalyDetector detector;
+    private final KafkaStreams streams;
+    private final ScorerMetrics metrics;
+    private final HttpEndpoints http;
+
+    private ScorerApp(ImageAnomalyDetector detector, KafkaStreams streams, ScorerMetrics metrics, HttpEndpoints http) {
+        this.detector = detector;
+        this.streams = streams;
+        this.metrics = metrics;
+        this.http = http;
+    }
+
+    public static ScorerApp start(ScorerConfig config) {
+        ImageAnomalyDetector detector = ImageAnomalyDetector.load(config.modelBundle(), config.engineOptions());
+        Manifest m = detector.manifest();
+        log.info("model {} {} ({}), threshold {}, provider {}", m.name(), m.version(), m.kind(),
+                detector.threshold(), detector.executionProvider());
+        try {
+            if (config.createTopics()) {
+                createMissingTopics(config);
+            }
+            ScorerMetrics metrics = new ScorerMetrics();
+            metrics.registerModelInfo(m.name(), m.version(), m.kind(), detector.executionProvider().name());
+            KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, detector, metrics),
+                    config.streamsProperties());
+            streams.setUncaughtExceptionHandler(e -> {
+                // Bad records never get here (they are dead-lettered); this is infrastructure trouble
+                // such as an unreachable registry, which a fresh thread retries.
+                log.error("stream thread failed; replacing it", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            metrics.registerGauge("scorer_consumer_lag", "Records in the input topic not yet read (sum over partitions)",
+                    () -> consumerLag(streams));
+            HttpEndpoints http = new HttpEndpoints(config.httpPort(), metrics,
+                    () -> streams.state() == KafkaStreams.State.RUNNING, () -> "streams " + streams.state()
+                            + ", model " + m.name() + " " + m.version());
+            streams.start();
+            log.info("scoring {} -> {}, {} (alerts), {} (dead letters); batches of up to {} within {} ms; http on :{}",
+                    config.imagesTopic(), config.scoresTopic(), config.alertsTopic(), config.deadLetterTopic(),
+                    config.batchMaxSize(), config.batchMaxWait().toMillis(), http.port());
+            return new ScorerApp(detector, streams, metrics, http);
+        } catch (IOException e) {
+            detector.close();
+            throw new UncheckedIOException("cannot open the HTTP port " + config.httpPort(), e);
+        } catch (RuntimeException e) {
+            detector.close();
+            throw e;
+        }
+    }
+
+    static void createMissingTopics(ScorerConfig config) {
+        Map<String, Object> adminProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(adminProps)) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = List.of(config.imagesTopic(), config.scoresTopic(), config.alertsTopic(),
+                            config.deadLetterTopic()).stream().distinct()
+                    .filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, config.topicPartitions(), config.topicReplicationFactor())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get();
+                log.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException("cannot create topics on " + config.bootstrapServers() + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    private static double consumerLag(KafkaStreams streams) {
+        double lag = 0;
+        for (Metric metric : streams.metrics().values()) {
+            if (metric.metricName().name().equals("records-lag")
+                    && metric.metricName().group().equals("consumer-fetch-manager-metrics")
+                    && metric.metricValue() instanceof Double d && Double.isFinite(d)) {
+                lag += d;
+            }
+        }
+        return lag;
+    }
+
+    public boolean isReady() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public ScorerMetrics metrics() {
+        return metrics;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** Waits until the streams are running, or fails after the timeout. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isReady()) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("scorer did not reach RUNNING within " + timeout + " (state "
+                        + streams.state() + ")");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        http.close();
+        detector.close();
+    }
+
+    /** {@code ScorerApp [--config FILE] [key=value ...]}: runs until SIGTERM or ctrl-C. */
+    public static void main(String[] args) throws InterruptedException {
+        Path configFile = null;
+        Map<String, String> overrides = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                configFile = Path.of(args[++i]);
+            } else if (args[i].contains("=")) {
+                overrides.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
+            } else {
+                System.err.println("usage: scorer [--config FILE] [key=value ...]\n"
+                        + "settings and their defaults: scorer-defaults.properties; environment: SCORER_<KEY>");
+                System.exit(2);
+            }
+        }
+        ScorerApp app;
+        try {
+            app = start(ScorerConfig.load(configFile, System.getenv(), overrides));
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "scorer-shutdown"));
+        stopped.await();
+    }
+}

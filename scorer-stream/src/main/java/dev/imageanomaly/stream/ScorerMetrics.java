@@ -1,0 +1,65 @@
+package dev.imageanomaly.stream;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.function.DoubleSupplier;
+
+/** The scorer's Prometheus metrics: what came in, what went out, how big the batches were and how long it took. */
+public final class ScorerMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    final Counter eventsIn = Counter.builder().name("scorer_events_in")
+            .help("Image events read from the input topic").register(registry);
+    final Counter scored = Counter.builder().name("scorer_events_scored")
+            .help("Events scored and written to the scores topic").register(registry);
+    final Counter alerts = Counter.builder().name("scorer_alerts")
+            .help("Alerts written (scores above the threshold)").labelNames("severity").register(registry);
+    final Counter deadLetters = Counter.builder().name("scorer_dead_letters")
+            .help("Events routed to the dead-letter topic").labelNames("reason").register(registry);
+    final Histogram batchSize = Histogram.builder().name("scorer_batch_size")
+            .help("Events per ONNX Runtime call").classicOnly()
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512).register(registry);
+    final Histogram scoringLatency = Histogram.builder().name("scorer_inference_seconds")
+            .help("ONNX Runtime time per batch").classicOnly()
+            .classicExponentialUpperBounds(0.0001, 2, 16).register(registry);
+    final Histogram eventLatency = Histogram.builder().name("scorer_event_latency_seconds")
+            .help("From an event entering the scorer to its score being emitted (batch wait included)")
+            .classicOnly().classicExponentialUpperBounds(0.0005, 2, 16).register(registry);
+    final Histogram endToEndLatency = Histogram.builder().name("scorer_end_to_end_latency_seconds")
+            .help("From the event's own event time to its score being emitted").classicOnly()
+            .classicExponentialUpperBounds(0.001, 2, 18).register(registry);
+
+    public void registerGauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    public void registerModelInfo(String name, String version, String kind, String provider) {
+        GaugeWithCallback.builder().name("scorer_model_info").help("The loaded model bundle (value is always 1)")
+                .labelNames("name", "version", "kind", "provider")
+                .callback(cb -> cb.call(1, name, version, kind, provider)).register(registry);
+    }
+
+    public void write(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+
+    public String contentType() {
+        return writer.getContentType();
+    }
+
+    public double deadLetterCount(String reason) {
+        return deadLetters.labelValues(reason).get();
+    }
+
+    public double scoredCount() {
+        return scored.get();
+    }
+}
