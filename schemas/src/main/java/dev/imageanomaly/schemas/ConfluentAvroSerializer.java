@@ -1,0 +1,86 @@
+package dev.imageanomaly.schemas;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes generated Avro records in the Confluent wire format, registering (or looking up) their
+ * schema under the TopicNameStrategy subject {@code <topic>-value} / {@code <topic>-key}.
+ *
+ * <p>Either configured by Kafka ({@link ConfluentAvroSerdeConfig} keys, no-arg constructor) or built
+ * ready to use with a client.
+ */
+public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+
+    static {
+        TrustedAvroTypes.install();
+    }
+
+    private SchemaRegistryClient registry;
+    private boolean autoRegister = true;
+    private boolean isKey;
+    private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+
+    /** For Kafka to instantiate; {@link #configure} must follow. */
+    public ConfluentAvroSerializer() {
+    }
+
+    public ConfluentAvroSerializer(SchemaRegistryClient registry, boolean autoRegister, boolean isKey) {
+        this.registry = registry;
+        this.autoRegister = autoRegister;
+        this.isKey = isKey;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.registry = new SchemaRegistryClient(ConfluentAvroSerdeConfig.registryUrl(configs));
+        this.autoRegister = ConfluentAvroSerdeConfig.autoRegister(configs);
+        this.isKey = isKey;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        if (registry == null) {
+            throw new IllegalStateException("ConfluentAvroSerializer used before configure()");
+        }
+        Schema schema = record.getSchema();
+        String subject = ConfluentAvroSerdeConfig.subject(topic, isKey);
+        int id;
+        try {
+            id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException(e.getMessage(), e);
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            out.write(ConfluentWireFormat.MAGIC_BYTE);
+            out.write(ByteBuffer.allocate(4).putInt(id).array());
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writers.computeIfAbsent(schema, this::writerFor).write(record, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Could not write " + schema.getFullName() + " for topic " + topic
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private SpecificDatumWriter<T> writerFor(Schema schema) {
+        // the record was handed to us by the application, so its classes are trusted by construction
+        TrustedAvroTypes.trust(schema);
+        return new SpecificDatumWriter<>(schema);
+    }
+}
