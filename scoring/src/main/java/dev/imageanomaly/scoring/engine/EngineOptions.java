@@ -8,6 +8,12 @@ package dev.imageanomaly.scoring.engine;
  */
 public record EngineOptions(ExecutionProvider provider, int cudaDevice, int intraOpThreads, int maxBatch) {
 
+    public EngineOptions {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1, was " + maxBatch);
+        }
+    }
+
     public static EngineOptions cpu() {
         return new EngineOptions(ExecutionProvider.CPU, 0, 0, 256);
     }

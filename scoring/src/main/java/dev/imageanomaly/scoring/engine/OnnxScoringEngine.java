@@ -116,6 +116,9 @@ public final class OnnxScoringEngine implements AutoCloseable {
                     + (long) count * sampleSize);
         }
         Map<String, float[]> result = new HashMap<>();
+        if (count == 0) {
+            outputs.forEach(name -> result.put(name, new float[0]));
+        }
         for (int start = 0; start < count; start += maxBatch) {
             int n = Math.min(maxBatch, count - start);
             Map<String, float[]> part = runOnce(batch, start, n, outputs);
