@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = {"Measure ONNX Runtime scoring throughput of a bundle at several batch sizes, on real",
             "images, side by side in one run, and print a markdown table. Preprocessing is excluded.",
             "Example: bench --bundle models/mnist-conv-ae/v1 --input data/mnist-10k-images-idx3-ubyte.gz"})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--bundle", required = true, paramLabel = "DIR")
     Path bundle;

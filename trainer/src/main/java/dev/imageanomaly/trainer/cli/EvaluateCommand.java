@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
             "F1 and the confusion at the bundle's threshold.",
             "Example: evaluate --bundle models/mnist-conv-ae/v1 --normal data/mnist-10k-images-idx3-ubyte.gz"
                     + " --normal-range 8000:10000 --anomalous data/fashion-mnist-test-images-idx3-ubyte.gz"})
-final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--bundle", required = true, paramLabel = "DIR")
     Path bundle;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Score images with a model bundle: one line per image with id, score and verdict.",
             "Example: score --bundle models/mnist-conv-ae/v1 --input photos/ --out scores.csv"})
-final class ScoreCommand implements Callable<Integer> {
+public final class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "model bundle folder")
     Path bundle;

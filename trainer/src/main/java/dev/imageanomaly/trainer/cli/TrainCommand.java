@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         description = {"Train a detector on normal images and write a model bundle <out>/<name>/<version>/.",
             "The threshold is calibrated on held-out normal images at --target-fpr.",
             "Example: train --data data/mnist-10k-images-idx3-ubyte.gz --range 0:8000 --kind conv-ae --out models"})
-final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, paramLabel = "PATH",
             description = "normal images: an IDX file (gzipped or not) or a folder of PNG/JPEG/BMP/GIF images")

@@ -24,9 +24,13 @@ public final class TrainerCli {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with error handling that prints one clear line instead of a stack trace. */
     public static CommandLine commandLine() {
-        return new CommandLine(new TrainerCli())
+        return withErrorHandling(new CommandLine(new TrainerCli()));
+    }
+
+    /** Failures print one clear line (and exit 2) instead of a stack trace; -Dimage-anomaly.debug=true shows it. */
+    public static CommandLine withErrorHandling(CommandLine commandLine) {
+        return commandLine
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
                     if (Boolean.getBoolean("image-anomaly.debug")) {
