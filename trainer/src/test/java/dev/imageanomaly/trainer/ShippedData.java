@@ -23,6 +23,15 @@ public final class ShippedData {
         return dir;
     }
 
+    /** A file in the shipped data folder; fails naming the path when it is not there. */
+    public static Path path(String file) {
+        Path p = dir().resolve(file);
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("shipped data file not found at " + p.toAbsolutePath());
+        }
+        return p;
+    }
+
     /** The 10,000 MNIST test digits, labelled 0-9. */
     public static ImageSet mnist10k() {
         return load("mnist-10k-images-idx3-ubyte.gz");

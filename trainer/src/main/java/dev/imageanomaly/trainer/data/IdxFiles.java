@@ -38,10 +38,11 @@ public final class IdxFiles {
             int count = in.readInt();
             int rows = in.readInt();
             int cols = in.readInt();
-            if (count < 0 || rows <= 0 || cols <= 0) {
+            if (count < 0 || rows <= 0 || cols <= 0 || (long) rows * cols > Integer.MAX_VALUE) {
                 throw new IOException(file + " has an invalid IDX header: " + count + " images of " + rows + "x" + cols);
             }
-            List<DecodedImage> images = new ArrayList<>(count);
+            // The header's count is not trusted for allocation: a corrupt one must end as "truncated", not out of memory.
+            List<DecodedImage> images = new ArrayList<>(Math.min(count, 1 << 16));
             for (int i = 0; i < count; i++) {
                 byte[] px = new byte[rows * cols];
                 in.readFully(px);
@@ -61,9 +62,17 @@ public final class IdxFiles {
                         + ", expected 0x00000801)");
             }
             int count = in.readInt();
+            if (count < 0) {
+                throw new IOException(file + " has an invalid IDX header: " + count + " labels");
+            }
+            // readNBytes grows its buffer as data arrives, so a corrupt count cannot exhaust memory.
+            byte[] raw = in.readNBytes(count);
+            if (raw.length < count) {
+                throw new java.io.EOFException();
+            }
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
-                labels[i] = in.readUnsignedByte();
+                labels[i] = raw[i] & 0xFF;
             }
             return labels;
         } catch (java.io.EOFException e) {
