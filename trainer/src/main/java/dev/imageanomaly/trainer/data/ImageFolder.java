@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a folder of images (PNG, JPEG, BMP, GIF; any size, grey or colour), recursively, in a
- * stable (sorted) order. When the images sit in sub-folders, the sub-folder name is the class
- * label. Files that cannot be read are reported by name and skipped; the run goes on.
+ * stable (sorted) order. When the images sit in sub-folders, the top-level sub-folder name is the
+ * class label (however deep the image sits below it). Files that cannot be read are reported by name and skipped; the run goes on.
  */
 public final class ImageFolder {
 
@@ -42,8 +42,9 @@ public final class ImageFolder {
             String id = folder.relativize(file).toString();
             try {
                 DecodedImage image = ImageDecoder.decodeEncoded(Files.readAllBytes(file));
-                Path parent = folder.relativize(file).getParent();
-                images.add(new Entry(id, parent == null ? null : parent.getFileName().toString(), image));
+                // The class is the top-level sub-folder, so cats/indoor/x.png and dogs/indoor/y.png stay apart.
+                Path relative = folder.relativize(file);
+                images.add(new Entry(id, relative.getNameCount() < 2 ? null : relative.getName(0).toString(), image));
             } catch (ImageRejectedException | IOException e) {
                 log.warn("skipping {}: {}", id, e.getMessage());
                 skipped.add(id + ": " + e.getMessage());
