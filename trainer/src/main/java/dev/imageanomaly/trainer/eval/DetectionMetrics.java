@@ -61,18 +61,27 @@ public record DetectionMetrics(int normals, int anomalies, double auroc, double 
         return (rankSumPositive - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
 
-    /** Area under the precision-recall curve as average precision (step-wise, highest scores first). */
+    /**
+     * Area under the precision-recall curve as average precision (step-wise, highest scores first).
+     * Tied scores are one threshold, as in scikit-learn, so the result does not depend on input order.
+     */
     public static double averagePrecision(float[] scores, int[] labels) {
         Integer[] order = IntStream.range(0, scores.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(i -> -scores[i]));
         long positives = Arrays.stream(labels).filter(l -> l == 1).count();
         double ap = 0;
         long tp = 0;
-        for (int k = 0; k < order.length; k++) {
-            if (labels[order[k]] == 1) {
-                tp++;
-                ap += (double) tp / (k + 1);
+        int k = 0;
+        while (k < order.length) {
+            int end = k;
+            long tiedPositives = 0;
+            while (end < order.length && scores[order[end]] == scores[order[k]]) {
+                tiedPositives += labels[order[end]] == 1 ? 1 : 0;
+                end++;
             }
+            tp += tiedPositives;
+            ap += tiedPositives * ((double) tp / end);
+            k = end;
         }
         return ap / positives;
     }
