@@ -44,7 +44,9 @@ public final class ScoreCommand implements Callable<Integer> {
             ImageSet images = ImageSourceOptions.load(input, null, null, range, detector.manifest().input(), System.err);
             Verdict[] verdicts = detector.predict(images.data(), images.count());
             boolean jsonLines = out != null && out.toString().endsWith(".jsonl");
-            try (PrintWriter w = out == null ? new PrintWriter(System.out, true) : new PrintWriter(Files.newBufferedWriter(out))) {
+            // Standard output is flushed, never closed: closing it would silence System.out for the rest of the JVM.
+            PrintWriter w = out == null ? new PrintWriter(System.out, false) : new PrintWriter(Files.newBufferedWriter(out));
+            try {
                 if (!jsonLines) {
                     w.println("id,score,verdict");
                 }
@@ -58,6 +60,15 @@ public final class ScoreCommand implements Callable<Integer> {
                     } else {
                         w.printf("%s,%.8g,%s%n", csv(images.ids()[i]), verdicts[i].score(), verdict);
                     }
+                }
+                if (w.checkError()) { // PrintWriter swallows I/O errors: a full disk must not look like success
+                    throw new java.io.IOException("writing scores to " + (out == null ? "standard output" : out) + " failed");
+                }
+            } finally {
+                if (out == null) {
+                    w.flush();
+                } else {
+                    w.close();
                 }
             }
             long anomalies = java.util.Arrays.stream(verdicts).filter(Verdict::anomalous).count();

@@ -13,11 +13,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+// No mixinStandardHelpOptions: its -V/--version clashes with the bundle's --version below, and picocli then
+// silently dropped the whole mixin, so 'train --help' failed with "Missing required option". Help is declared here.
+@Command(name = "train", sortOptions = false,
         description = {"Train a detector on normal images and write a model bundle <out>/<name>/<version>/.",
             "The threshold is calibrated on held-out normal images at --target-fpr.",
             "Example: train --data data/mnist-10k-images-idx3-ubyte.gz --range 0:8000 --kind conv-ae --out models"})
 public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--data", required = true, paramLabel = "PATH",
             description = "normal images: an IDX file (gzipped or not) or a folder of PNG/JPEG/BMP/GIF images")

@@ -1,0 +1,265 @@
+package dev.imageanomaly.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.trainer.ShippedData;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: exit codes, messages that name the problem, and a real train-score-evaluate run. */
+class TrainerCliTest {
+
+    static final String MNIST = ShippedData.path("mnist-10k-images-idx3-ubyte.gz").toString();
+    static final String FASHION = ShippedData.path("fashion-mnist-test-images-idx3-ubyte.gz").toString();
+
+    /** What one invocation printed and returned, and whether it closed standard output. */
+    record Run(int exit, String out, String err, boolean closedStdout) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- out ---\n" + out + "\n--- err ---\n" + err;
+        }
+    }
+
+    /**
+     * Runs the CLI in-process. Commands print both through picocli's writers and System.out/err, so
+     * both are captured.
+     */
+    static Run cli(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        Capture out = new Capture();
+        Capture err = new Capture();
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            CommandLine cl = TrainerCli.commandLine();
+            cl.setOut(new PrintWriter(o, true));
+            cl.setErr(new PrintWriter(e, true));
+            int exit = cl.execute(args);
+            o.flush();
+            e.flush();
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), out.closed);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** Bytes written, and whether someone closed the stream (a real System.out would be gone for good). */
+    static final class Capture extends ByteArrayOutputStream {
+        volatile boolean closed;
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    // ---- usage errors ----
+
+    @Test
+    void anUnknownFlagExitsNonZeroWithAUsageMessageNamingIt() {
+        Run run = cli("train", "--data", MNIST, "--bogus");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("Unknown option: '--bogus'").contains("Usage: image-anomaly train");
+    }
+
+    @Test
+    void aMistypedFlagIsNamedWithTheLikelyMeaning() {
+        Run run = cli("train", "--data", MNIST, "--epochz", "3");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("'--epochz'").contains("Possible solutions: --epochs");
+    }
+
+    @Test
+    void anUnknownSubcommandExitsNonZeroNamingIt() {
+        Run run = cli("trian");
+
+        assertThat(run.exit()).as(run.toString()).isNotZero();
+        assertThat(run.err()).contains("trian");
+    }
+
+    @Test
+    void anUnknownModelKindExits2NamingItAndTheValidKinds() {
+        Run run = cli("train", "--data", MNIST, "--kind", "nope");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown model kind 'nope'").contains("ae, deep-ae, conv-ae, denoising-ae");
+        assertThat(run.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void anUnknownProviderExits2NamingTheValidOnes(@TempDir Path dir) {
+        Run run = cli("score", "--bundle", dir.toString(), "--input", MNIST, "--provider", "gpu");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("'gpu'").contains("cpu, cuda, auto");
+    }
+
+    @Test
+    void aFolderThatIsNoBundleIsReportedInOneLine(@TempDir Path dir) {
+        Run run = cli("score", "--bundle", dir.toString(), "--input", MNIST, "--provider", "cpu");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).startsWith("error: ").contains("has no manifest.json");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "score", "evaluate", "bench"})
+    void eachSubcommandsHelpExitsZeroAndShowsAnExample(String subcommand) {
+        Run run = cli(subcommand, "--help");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Usage: image-anomaly " + subcommand).contains("Example: " + subcommand);
+    }
+
+    @Test
+    void topLevelHelpListsTheSubcommands() {
+        Run run = cli("--help");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("train").contains("score").contains("evaluate").contains("bench");
+    }
+
+    // ---- a real run: train, then score and evaluate the bundle ----
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class EndToEnd {
+
+        Path work;
+        Path bundle;
+        Run train;
+
+        /**
+         * About two seconds of training. One epoch (5 steps) is not enough: the near-constant output of an
+         * untrained AE reconstructs inky Fashion articles better than mostly-black digits (AUROC ~0.005).
+         */
+        @BeforeAll
+        void trainASmallAutoencoderOnSixHundredDigits(@TempDir Path work) {
+            this.work = work;
+            train = cli("train", "--data", MNIST, "--range", "0:600", "--kind", "ae", "--epochs", "10",
+                    "--batch-size", "32", "--lr", "0.003", "--latent", "16", "--out", work.resolve("models").toString(),
+                    "--name", "e2e", "--version", "v1");
+            bundle = work.resolve("models").resolve("e2e").resolve("v1");
+        }
+
+        @Test
+        void trainWritesALoadableBundleCalibratedOnHeldOutImages() {
+            assertThat(train.exit()).as(train.toString()).isZero();
+            assertThat(train.out()).contains("training ae on 540 images (60 held out").contains(bundle.toString());
+
+            ModelBundle loaded = ModelBundle.load(bundle);
+            assertThat(loaded.manifest().kind()).isEqualTo("ae");
+            assertThat(loaded.manifest().threshold().calibrationSamples()).isEqualTo(60);
+            assertThat(loaded.manifest().threshold().rate()).isEqualTo(0.01);
+            assertThat(loaded.manifest().training()).containsEntry("samples", 600);
+        }
+
+        @Test
+        void scoreWritesCsvWithAHeaderAndOneLinePerImage() throws IOException {
+            Path csv = work.resolve("scores.csv");
+            Run run = cli("score", "--bundle", bundle.toString(), "--input", MNIST, "--range", "0:50",
+                    "--out", csv.toString(), "--provider", "cpu");
+
+            assertThat(run.exit()).as(run.toString()).isZero();
+            assertThat(run.err()).contains("scored 50 images");
+            List<String> lines = Files.readAllLines(csv);
+            assertThat(lines).hasSize(51);
+            assertThat(lines.get(0)).isEqualTo("id,score,verdict");
+            assertThat(lines.get(1)).startsWith("mnist-10k-images-idx3-ubyte.gz#0,");
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.split(",");
+                assertThat(cells).as(line).hasSize(3);
+                assertThat(Double.parseDouble(cells[1])).as(line).isFinite().isGreaterThanOrEqualTo(0);
+                assertThat(cells[2]).as(line).isIn("normal", "anomaly");
+            }
+        }
+
+        @Test
+        void scoreWritesJsonLinesWithVerdictsAgainstTheBundleThreshold() throws IOException {
+            Path jsonl = work.resolve("scores.jsonl");
+            Run run = cli("score", "--bundle", bundle.toString(), "--input", FASHION, "--range", "0:40",
+                    "--out", jsonl.toString(), "--provider", "cpu");
+
+            assertThat(run.exit()).as(run.toString()).isZero();
+            double threshold = ModelBundle.load(bundle).manifest().threshold().value();
+            List<String> lines = Files.readAllLines(jsonl);
+            assertThat(lines).hasSize(40);
+            ObjectMapper json = new ObjectMapper();
+            List<String> verdicts = new ArrayList<>();
+            for (String line : lines) {
+                JsonNode node = json.readTree(line);
+                assertThat(node.get("id").asText()).startsWith("fashion-mnist-test-images-idx3-ubyte.gz#");
+                assertThat(node.get("threshold").asDouble()).isEqualTo(threshold);
+                double score = node.get("score").asDouble();
+                String verdict = node.get("verdict").asText();
+                assertThat(verdict).as(line).isEqualTo(score > threshold ? "anomaly" : "normal");
+                verdicts.add(verdict);
+            }
+            assertThat(verdicts).as("fashion articles under a digit model").contains("anomaly");
+        }
+
+        @Test
+        void scoreWithoutOutWritesCsvToStandardOutputAndLeavesItOpen() {
+            Run run = cli("score", "--bundle", bundle.toString(), "--input", MNIST, "--range", "0:3", "--provider", "cpu");
+
+            assertThat(run.exit()).as(run.toString()).isZero();
+            assertThat(run.out().lines()).hasSize(4).first().isEqualTo("id,score,verdict");
+            assertThat(run.closedStdout()).as("score closed System.out").isFalse();
+        }
+
+        @Test
+        void evaluateReportsAurocForDigitsVersusFashion() throws IOException {
+            Path metrics = work.resolve("metrics.json");
+            Run run = cli("evaluate", "--bundle", bundle.toString(), "--normal", MNIST, "--normal-range", "600:900",
+                    "--anomalous", FASHION, "--anomalous-range", "0:300", "--provider", "cpu", "--json", metrics.toString());
+
+            assertThat(run.exit()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("e2e v1 (ae)").contains("AUROC").contains("(300 normal, 300 anomalous)");
+            JsonNode m = new ObjectMapper().readTree(metrics.toFile());
+            assertThat(m.get("normals").asInt()).isEqualTo(300);
+            assertThat(m.get("anomalies").asInt()).isEqualTo(300);
+            assertThat(m.get("auroc").asDouble()).as("two seconds of training tell digits from clothes").isGreaterThan(0.75);
+        }
+
+        @Test
+        void aBadRangeIsRefusedNamingTheValidBounds() {
+            Run run = cli("score", "--bundle", bundle.toString(), "--input", MNIST, "--range", "5:2", "--provider", "cpu");
+
+            assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+            assertThat(run.err()).contains("range '5:2'").contains("0 <= FROM < TO <= 10000");
+        }
+
+        @Test
+        void benchPrintsAThroughputTable() {
+            Run run = cli("bench", "--bundle", bundle.toString(), "--input", MNIST, "--batch-sizes", "1,8",
+                    "--seconds", "0.2", "--provider", "cpu");
+
+            assertThat(run.exit()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("| batch | images/s | ms/batch |").containsPattern("\\| 1 \\| \\d+ \\|")
+                    .containsPattern("\\| 8 \\| \\d+ \\|");
+        }
+    }
+}
