@@ -29,7 +29,9 @@ public record ModelBundle(Path directory, Manifest manifest, byte[] onnxModel) {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            // A bundle from a newer trainer may carry fields this scorer does not know; they are ignored.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public static ModelBundle load(Path directory) {
         Manifest manifest = readManifest(directory.resolve(MANIFEST_FILE));

@@ -181,6 +181,15 @@ class ModelBundleTest {
     }
 
     @Test
+    void aManifestWithFieldsFromANewerTrainerStillLoads() throws IOException {
+        ModelBundle written = ModelBundle.write(root, manifest(), onnx);
+        Path file = written.directory().resolve(ModelBundle.MANIFEST_FILE);
+        Files.writeString(file, Files.readString(file).replaceFirst("\\{", "{\"addedLater\": {\"x\": 1},"));
+
+        assertThat(ModelBundle.load(written.directory()).manifest()).isEqualTo(written.manifest());
+    }
+
+    @Test
     void anUnknownFormatVersionIsRefused() throws IOException {
         Path dir = writeThenEdit(json -> json.put("formatVersion", 99));
 
