@@ -1,0 +1,239 @@
+package dev.imageanomaly.app;
+
+import dev.imageanomaly.embedded.EmbeddedStack;
+import dev.imageanomaly.schemas.avro.AnomalyAlert;
+import dev.imageanomaly.schemas.avro.ImageEncoding;
+import dev.imageanomaly.schemas.avro.ImageEvent;
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.image.DecodedImage;
+import dev.imageanomaly.stream.ScorerApp;
+import dev.imageanomaly.stream.ScorerConfig;
+import dev.imageanomaly.trainer.TrainingJob;
+import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.ImageSources;
+import dev.imageanomaly.trainer.data.Splits;
+import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole product on one machine: train a conv-ae on real MNIST digits, start a real Kafka broker
+ * and schema registry, run the streaming scorer, publish held-out digits mixed with Fashion-MNIST
+ * articles (and some broken records), print alerts as they arrive, and end with a measured summary.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train on MNIST digits, stream digits + Fashion-MNIST images through Kafka and the scorer,",
+            "print the alerts and write a report. Needs nothing but this repository: the broker and the",
+            "schema registry are started on free local ports and removed at the end."})
+final class DemoCommand implements Callable<Integer> {
+
+    private static final String[] FASHION_CLASSES = {"T-shirt", "trouser", "pullover", "dress", "coat", "sandal",
+        "shirt", "sneaker", "bag", "ankle boot"};
+
+    @Option(names = "--data-dir", description = "folder with the shipped IDX files (default: <repo>/data)")
+    Path dataDir;
+
+    @Option(names = "--out", defaultValue = "runs/demo", description = "model bundles and report go here (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "training epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--digits", defaultValue = "2000", description = "held-out digits to stream (default: ${DEFAULT-VALUE})")
+    int digits;
+
+    @Option(names = "--fashion", defaultValue = "400", description = "Fashion-MNIST images to stream (default: ${DEFAULT-VALUE})")
+    int fashion;
+
+    @Option(names = "--corrupt", defaultValue = "20", description = "broken records to stream (default: ${DEFAULT-VALUE})")
+    int corrupt;
+
+    @Option(names = "--guarantee", defaultValue = "at_least_once",
+            description = "at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
+    String guarantee;
+
+    @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda, auto (default: ${DEFAULT-VALUE})")
+    String provider;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "scorer micro-batch size (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--quiet-alerts", description = "do not print each alert")
+    boolean quietAlerts;
+
+    @Override
+    public Integer call() throws Exception {
+        Path data = dataDir != null ? dataDir : Path.of(System.getProperty("image-anomaly.home", "."), "data");
+        InputSpec spec = InputSpec.image(1, 28, 28);
+        ImageSources.Loaded mnist = ImageSources.load(data.resolve("mnist-10k-images-idx3-ubyte.gz"), null);
+        ImageSources.Loaded fashionSet = ImageSources.load(data.resolve("fashion-mnist-test-images-idx3-ubyte.gz"), null);
+        int trainCount = 8000;
+        if (digits > mnist.images().size() - trainCount || fashion > fashionSet.images().size()) {
+            throw new IllegalArgumentException("at most " + (mnist.images().size() - trainCount) + " digits and "
+                    + fashionSet.images().size() + " Fashion-MNIST images are available");
+        }
+
+        step(1, "training conv-ae on " + trainCount + " MNIST digits");
+        ImageSet train = mnist.preprocess(spec).subset(IntStream.range(0, trainCount).toArray());
+        ModelBundle bundle = new TrainingJob(System.out).run(train, new TrainingJob.Request("demo-mnist-conv-ae",
+                TrainingJob.Request.timestampVersion(), out.resolve("models"),
+                TrainingConfig.defaults(ModelKind.CONV_AE).withEpochs(epochs), 0.1, 0.01));
+
+        step(2, "starting an embedded Kafka broker (KRaft) and Apicurio schema registry");
+        Path stateDir = Files.createDirectories(out).resolve("scorer-state");
+        try (EmbeddedStack stack = EmbeddedStack.start()) {
+            System.out.printf("  kafka %s, registry %s%n", stack.bootstrapServers(), stack.schemaRegistryUrl());
+            Map<String, String> overrides = new HashMap<>(Map.of(
+                    "bootstrap.servers", stack.bootstrapServers(),
+                    "schema.registry.url", stack.schemaRegistryUrl(),
+                    "model.bundle", bundle.directory().toString(),
+                    "execution.provider", provider,
+                    "processing.guarantee", guarantee,
+                    "batch.max.size", String.valueOf(batchSize),
+                    "state.dir", stateDir.toString(),
+                    "http.port", "0"));
+            ScorerConfig config = ScorerConfig.load(null, Map.of(), overrides);
+
+            step(3, "starting the streaming scorer");
+            try (ScorerApp scorer = ScorerApp.start(config)) {
+                scorer.awaitRunning(Duration.ofSeconds(60));
+                System.out.printf("  metrics: http://localhost:%d/metrics, health: /health/ready%n", scorer.httpPort());
+                try (OutputCollector collector = new OutputCollector(stack.bootstrapServers(), stack.schemaRegistryUrl(),
+                        config.scoresTopic(), config.alertsTopic(), config.deadLetterTopic(), this::printAlert);
+                        ImagePublisher publisher = new ImagePublisher(stack.bootstrapServers(),
+                                stack.schemaRegistryUrl(), config.imagesTopic())) {
+                    step(4, String.format("publishing %d held-out digits, %d Fashion-MNIST images, %d broken records",
+                            digits, fashion, corrupt));
+                    Map<String, Boolean> truth = new HashMap<>();
+                    long firstPublish = System.currentTimeMillis();
+                    int published = publishMix(publisher, mnist, fashionSet, trainCount, truth);
+                    boolean complete = collector.awaitOutcomes(published, Duration.ofSeconds(180));
+
+                    step(5, "summary");
+                    RunSummary summary = RunSummary.of(published, collector, truth, firstPublish);
+                    String report = report(bundle, summary, complete);
+                    System.out.println(summary.markdown());
+                    Path reportFile = out.resolve("report.md");
+                    Files.createDirectories(out);
+                    Files.writeString(reportFile, report);
+                    System.out.println("\nreport written to " + reportFile);
+                    if (!complete) {
+                        System.err.printf("only %d of %d events came back within the time limit%n",
+                                collector.outcomes(), published);
+                        return 1;
+                    }
+                }
+            }
+        } finally {
+            deleteRecursively(stateDir);
+        }
+        return 0;
+    }
+
+    /** Digits and Fashion-MNIST images in a seeded random order, broken records spread among them. */
+    private int publishMix(ImagePublisher publisher, ImageSources.Loaded mnist, ImageSources.Loaded fashionSet,
+            int firstHeldOut, Map<String, Boolean> truth) {
+        List<Runnable> sends = new ArrayList<>();
+        for (int i = 0; i < digits; i++) {
+            int index = firstHeldOut + i;
+            String id = "digit-" + index;
+            DecodedImage image = mnist.images().get(index);
+            String label = String.valueOf(mnist.labels()[index]);
+            truth.put(id, false);
+            sends.add(() -> publisher.publish(ImageEvents.png(id, camera(index), image,
+                    Map.of("truth", "digit " + label))));
+        }
+        for (int i = 0; i < fashion; i++) {
+            int index = i;
+            String id = "fashion-" + index;
+            DecodedImage image = fashionSet.images().get(index);
+            String label = FASHION_CLASSES[fashionSet.labels()[index]];
+            truth.put(id, true);
+            sends.add(() -> publisher.publish(ImageEvents.png(id, camera(index), image, Map.of("truth", label))));
+        }
+        for (int i = 0; i < corrupt; i++) {
+            int kind = i;
+            sends.add(() -> sendBroken(publisher, kind, mnist.images().get(kind)));
+        }
+        int[] order = Splits.permutation(sends.size(), new Random(7));
+        for (int i : order) {
+            sends.get(i).run();
+        }
+        publisher.flush();
+        return sends.size();
+    }
+
+    /** Four kinds of bad input a real stream sees: not Avro at all, a truncated PNG, a raw image of the wrong size, a tombstone. */
+    private static void sendBroken(ImagePublisher publisher, int n, DecodedImage image) {
+        String source = "camera-broken";
+        switch (n % 4) {
+            case 0 -> publisher.publishRaw(source, ("not an image event #" + n).getBytes(StandardCharsets.UTF_8));
+            case 1 -> {
+                byte[] png = ImageEvents.encodePng(image);
+                publisher.publish(ImageEvent.newBuilder().setEventId("broken-" + n).setSource(source)
+                        .setEventTime(Instant.now()).setEncoding(ImageEncoding.PNG)
+                        .setImage(ByteBuffer.wrap(java.util.Arrays.copyOf(png, png.length / 2))).build());
+            }
+            case 2 -> publisher.publish(ImageEvent.newBuilder().setEventId("broken-" + n).setSource(source)
+                    .setEventTime(Instant.now()).setEncoding(ImageEncoding.RAW_U8).setWidth(28).setHeight(28)
+                    .setChannels(1).setImage(ByteBuffer.wrap(new byte[700])).build());
+            default -> publisher.publishRaw(source, null);
+        }
+    }
+
+    private static String camera(int index) {
+        return "camera-" + (index % 4 + 1);
+    }
+
+    private void printAlert(AnomalyAlert a) {
+        if (!quietAlerts) {
+            System.out.printf("  ALERT %-8s score %.4f (%.1fx threshold)  %-9s %-13s truth: %s%n", a.getSeverity(),
+                    a.getScore(), a.getScore() / a.getThreshold(), a.getSource(), a.getEventId(),
+                    a.getAttributes().getOrDefault("truth", "?"));
+        }
+    }
+
+    private static String report(ModelBundle bundle, RunSummary summary, boolean complete) {
+        var m = bundle.manifest();
+        return String.join("\n",
+                "# Streaming demo report",
+                "",
+                "Model: `" + m.name() + "` version `" + m.version() + "` (" + m.kind() + "), threshold "
+                        + String.format("%.6g", m.threshold().value()) + " (" + m.threshold().method() + " "
+                        + m.threshold().rate() + "), trained in "
+                        + String.format("%.1f s", ((Number) m.training().get("trainingSeconds")).doubleValue()),
+                "Bundle: `" + bundle.directory() + "`",
+                "Machine: " + Runtime.getRuntime().availableProcessors() + " cores",
+                complete ? "" : "\n**Incomplete: not every event came back within the time limit.**",
+                "",
+                summary.markdown(),
+                "");
+    }
+
+    private static void step(int n, String what) {
+        System.out.printf("%n[%d/5] %s%n", n, what);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

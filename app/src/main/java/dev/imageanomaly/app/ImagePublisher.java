@@ -1,0 +1,52 @@
+package dev.imageanomaly.app;
+
+import dev.imageanomaly.schemas.ConfluentAvroSerializer;
+import dev.imageanomaly.schemas.SchemaRegistryClient;
+import dev.imageanomaly.schemas.avro.ImageEvent;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes image events to Kafka in the Confluent wire format, keyed by source. Raw bytes can be
+ * sent too, to exercise how the scorer handles records that are not valid events.
+ */
+final class ImagePublisher implements AutoCloseable {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final ConfluentAvroSerializer<ImageEvent> serializer;
+    private final String topic;
+
+    ImagePublisher(String bootstrapServers, String registryUrl, String topic) {
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(), new ByteArraySerializer());
+        this.serializer = new ConfluentAvroSerializer<>(new SchemaRegistryClient(registryUrl), true, false);
+        this.topic = topic;
+    }
+
+    Future<RecordMetadata> publish(ImageEvent event) {
+        return publishRaw(event.getSource(), serializer.serialize(topic, event));
+    }
+
+    Future<RecordMetadata> publishRaw(String key, byte[] value) {
+        return producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

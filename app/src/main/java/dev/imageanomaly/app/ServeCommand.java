@@ -1,0 +1,35 @@
+package dev.imageanomaly.app;
+
+import dev.imageanomaly.stream.ScorerApp;
+import dev.imageanomaly.stream.ScorerConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the streaming scorer until ctrl-C or SIGTERM.",
+            "Settings: scorer-defaults.properties < --config FILE < SCORER_* environment < --set key=value.",
+            "Example: serve --set model.bundle=models/mnist-conv-ae/v1 --set bootstrap.servers=broker:9092"})
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "properties file")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override one setting (repeatable)")
+    Map<String, String> overrides = Map.of();
+
+    @Override
+    public Integer call() throws Exception {
+        ScorerApp app = ScorerApp.start(ScorerConfig.load(config, System.getenv(), overrides));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "scorer-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
