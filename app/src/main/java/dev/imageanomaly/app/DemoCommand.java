@@ -42,9 +42,6 @@ import picocli.CommandLine.Option;
             "schema registry are started on free local ports and removed at the end."})
 final class DemoCommand implements Callable<Integer> {
 
-    private static final String[] FASHION_CLASSES = {"T-shirt", "trouser", "pullover", "dress", "coat", "sandal",
-        "shirt", "sneaker", "bag", "ankle boot"};
-
     @Option(names = "--data-dir", description = "folder with the shipped IDX files (default: <repo>/data)")
     Path dataDir;
 
@@ -62,6 +59,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--corrupt", defaultValue = "20", description = "broken records to stream (default: ${DEFAULT-VALUE})")
     int corrupt;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "events per second; 0 = all at once, a burst that queues (default: ${DEFAULT-VALUE})")
+    double rate;
 
     @Option(names = "--guarantee", defaultValue = "at_least_once",
             description = "at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
@@ -119,9 +120,11 @@ final class DemoCommand implements Callable<Integer> {
                                 stack.schemaRegistryUrl(), config.imagesTopic())) {
                     step(4, String.format("publishing %d held-out digits, %d Fashion-MNIST images, %d broken records",
                             digits, fashion, corrupt));
-                    Map<String, Boolean> truth = new HashMap<>();
                     long firstPublish = System.currentTimeMillis();
-                    int published = publishMix(publisher, mnist, fashionSet, trainCount, truth);
+                    MixedTraffic.Sent sent = new MixedTraffic(mnist, trainCount, fashionSet)
+                            .publish(publisher, digits, fashion, corrupt, rate);
+                    int published = sent.count();
+                    Map<String, Boolean> truth = sent.anomalousTruth();
                     boolean complete = collector.awaitOutcomes(published, Duration.ofSeconds(180));
 
                     step(5, "summary");
@@ -143,61 +146,6 @@ final class DemoCommand implements Callable<Integer> {
             deleteRecursively(stateDir);
         }
         return 0;
-    }
-
-    /** Digits and Fashion-MNIST images in a seeded random order, broken records spread among them. */
-    private int publishMix(ImagePublisher publisher, ImageSources.Loaded mnist, ImageSources.Loaded fashionSet,
-            int firstHeldOut, Map<String, Boolean> truth) {
-        List<Runnable> sends = new ArrayList<>();
-        for (int i = 0; i < digits; i++) {
-            int index = firstHeldOut + i;
-            String id = "digit-" + index;
-            DecodedImage image = mnist.images().get(index);
-            String label = String.valueOf(mnist.labels()[index]);
-            truth.put(id, false);
-            sends.add(() -> publisher.publish(ImageEvents.png(id, camera(index), image,
-                    Map.of("truth", "digit " + label))));
-        }
-        for (int i = 0; i < fashion; i++) {
-            int index = i;
-            String id = "fashion-" + index;
-            DecodedImage image = fashionSet.images().get(index);
-            String label = FASHION_CLASSES[fashionSet.labels()[index]];
-            truth.put(id, true);
-            sends.add(() -> publisher.publish(ImageEvents.png(id, camera(index), image, Map.of("truth", label))));
-        }
-        for (int i = 0; i < corrupt; i++) {
-            int kind = i;
-            sends.add(() -> sendBroken(publisher, kind, mnist.images().get(kind)));
-        }
-        int[] order = Splits.permutation(sends.size(), new Random(7));
-        for (int i : order) {
-            sends.get(i).run();
-        }
-        publisher.flush();
-        return sends.size();
-    }
-
-    /** Four kinds of bad input a real stream sees: not Avro at all, a truncated PNG, a raw image of the wrong size, a tombstone. */
-    private static void sendBroken(ImagePublisher publisher, int n, DecodedImage image) {
-        String source = "camera-broken";
-        switch (n % 4) {
-            case 0 -> publisher.publishRaw(source, ("not an image event #" + n).getBytes(StandardCharsets.UTF_8));
-            case 1 -> {
-                byte[] png = ImageEvents.encodePng(image);
-                publisher.publish(ImageEvent.newBuilder().setEventId("broken-" + n).setSource(source)
-                        .setEventTime(Instant.now()).setEncoding(ImageEncoding.PNG)
-                        .setImage(ByteBuffer.wrap(java.util.Arrays.copyOf(png, png.length / 2))).build());
-            }
-            case 2 -> publisher.publish(ImageEvent.newBuilder().setEventId("broken-" + n).setSource(source)
-                    .setEventTime(Instant.now()).setEncoding(ImageEncoding.RAW_U8).setWidth(28).setHeight(28)
-                    .setChannels(1).setImage(ByteBuffer.wrap(new byte[700])).build());
-            default -> publisher.publishRaw(source, null);
-        }
-    }
-
-    private static String camera(int index) {
-        return "camera-" + (index % 4 + 1);
     }
 
     private void printAlert(AnomalyAlert a) {

@@ -1,0 +1,60 @@
+package dev.imageanomaly.app;
+
+import dev.imageanomaly.embedded.EmbeddedStack;
+import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.stream.ScorerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Topic names and an application id of their own, so tests sharing one broker never see each other's records. */
+record StreamTestTopics(String prefix) {
+
+    static StreamTestTopics unique(String name) {
+        return new StreamTestTopics(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    String images() {
+        return prefix + ".images";
+    }
+
+    String scores() {
+        return prefix + ".scores";
+    }
+
+    String alerts() {
+        return prefix + ".alerts";
+    }
+
+    String deadLetters() {
+        return prefix + ".dlq";
+    }
+
+    ScorerConfig scorerConfig(EmbeddedStack stack, ModelBundle bundle, String guarantee, Map<String, String> extra)
+            throws java.io.IOException {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "bootstrap.servers", stack.bootstrapServers(),
+                "schema.registry.url", stack.schemaRegistryUrl(),
+                "application.id", prefix,
+                "topic.images", images(), "topic.scores", scores(), "topic.alerts", alerts(),
+                "topic.dead.letters", deadLetters(),
+                "model.bundle", bundle.directory().toString(),
+                "processing.guarantee", guarantee,
+                "http.port", "0"));
+        settings.put("state.dir", Files.createDirectories(Path.of("target", "streams-state", prefix)).toString());
+        settings.put("execution.provider", "cpu");
+        settings.putAll(extra);
+        return ScorerConfig.load(null, Map.of(), settings);
+    }
+
+    OutputCollector collector(EmbeddedStack stack) {
+        return new OutputCollector(stack.bootstrapServers(), stack.schemaRegistryUrl(), scores(), alerts(),
+                deadLetters(), alert -> { });
+    }
+
+    ImagePublisher publisher(EmbeddedStack stack) {
+        return new ImagePublisher(stack.bootstrapServers(), stack.schemaRegistryUrl(), images());
+    }
+}

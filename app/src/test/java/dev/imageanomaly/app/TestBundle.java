@@ -1,0 +1,64 @@
+package dev.imageanomaly.app;
+
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.trainer.TrainingJob;
+import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.ImageSources;
+import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.stream.IntStream;
+
+/**
+ * A real conv-ae trained on the shipped MNIST digits 0-7999, once per test JVM: the streaming
+ * tests score held-out digits (8000-9999) against Fashion-MNIST with it.
+ */
+final class TestBundle {
+
+    static final int FIRST_HELD_OUT_DIGIT = 8000;
+    private static ModelBundle bundle;
+    private static ImageSources.Loaded digits;
+    private static ImageSources.Loaded fashion;
+
+    private TestBundle() {}
+
+    static synchronized ModelBundle get() {
+        if (bundle == null) {
+            ImageSet train = digits().preprocess(InputSpec.image(1, 28, 28))
+                    .subset(IntStream.range(0, FIRST_HELD_OUT_DIGIT).toArray());
+            try {
+                bundle = new TrainingJob(System.out).run(train, new TrainingJob.Request("test-mnist-conv-ae", "it",
+                        Path.of("target", "test-bundles"), TrainingConfig.defaults(ModelKind.CONV_AE).withEpochs(10),
+                        0.1, 0.01));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return bundle;
+    }
+
+    static synchronized ImageSources.Loaded digits() {
+        if (digits == null) {
+            digits = load("mnist-10k-images-idx3-ubyte.gz");
+        }
+        return digits;
+    }
+
+    static synchronized ImageSources.Loaded fashion() {
+        if (fashion == null) {
+            fashion = load("fashion-mnist-test-images-idx3-ubyte.gz");
+        }
+        return fashion;
+    }
+
+    private static ImageSources.Loaded load(String file) {
+        try {
+            return ImageSources.load(Path.of(System.getProperty("data.dir", "../data"), file), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
