@@ -49,6 +49,7 @@ final class BatchScoringProcessor implements Processor<String, byte[], String, O
     private KeyValueStore<Long, byte[]> store;
     private final List<Entry> batch = new ArrayList<>();
     private long nextSequence;
+    private boolean restored;
 
     BatchScoringProcessor(ImageAnomalyDetector detector, ImageEventDecoder decoder, Alerts alerts,
             ScorerMetrics metrics, int maxBatch, Duration maxWait) {
@@ -64,17 +65,25 @@ final class BatchScoringProcessor implements Processor<String, byte[], String, O
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(ScoringTopology.PENDING_STORE);
-        restorePending();
         Duration tick = Duration.ofMillis(Math.max(1, maxWait.toMillis() / 2));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
+            restorePendingOnce();
             if (!batch.isEmpty() && now - batch.get(0).pending().receivedAtMillis() >= maxWait.toMillis()) {
                 flush();
             }
         });
     }
 
-    /** Events buffered before a crash or restart come back from the store and are scored first. */
-    private void restorePending() {
+    /**
+     * Events buffered before a crash or restart come back from the store and are scored first. Not
+     * done in {@link #init}: the sinks are initialised after this processor, so nothing can be
+     * forwarded yet; the first record or punctuation (within half the max wait) does it.
+     */
+    private void restorePendingOnce() {
+        if (restored) {
+            return;
+        }
+        restored = true;
         try (KeyValueIterator<Long, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, byte[]> kv = it.next();
@@ -98,6 +107,7 @@ final class BatchScoringProcessor implements Processor<String, byte[], String, O
 
     @Override
     public void process(Record<String, byte[]> record) {
+        restorePendingOnce();
         metrics.eventsIn.inc();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         PendingImage pending = new PendingImage(record.key(), record.value(), record.timestamp(), meta.topic(),
