@@ -2,30 +2,20 @@ package dev.imageanomaly.app;
 
 import dev.imageanomaly.embedded.EmbeddedStack;
 import dev.imageanomaly.schemas.avro.AnomalyAlert;
-import dev.imageanomaly.schemas.avro.ImageEncoding;
-import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
-import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.stream.ScorerApp;
 import dev.imageanomaly.stream.ScorerConfig;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.data.ImageSources;
-import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.model.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
@@ -37,6 +27,7 @@ import picocli.CommandLine.Option;
  * articles (and some broken records), print alerts as they arrive, and end with a measured summary.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Everything on one machine: train, embedded Kafka + registry, stream, alerts, report.",
         description = {"Train on MNIST digits, stream digits + Fashion-MNIST images through Kafka and the scorer,",
             "print the alerts and write a report. Needs nothing but this repository: the broker and the",
             "schema registry are started on free local ports and removed at the end."})

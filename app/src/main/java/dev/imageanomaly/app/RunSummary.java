@@ -1,7 +1,6 @@
 package dev.imageanomaly.app;
 
 import dev.imageanomaly.schemas.avro.AnomalyScore;
-import dev.imageanomaly.schemas.avro.DeadLetter;
 import dev.imageanomaly.schemas.avro.Verdict;
 import java.util.Arrays;
 import java.util.Map;

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Measure ONNX Runtime scoring throughput of a bundle (images/s per batch size).",
         description = {"Measure ONNX Runtime scoring throughput of a bundle at several batch sizes, on real",
             "images, side by side in one run, and print a markdown table. Preprocessing is excluded.",
             "Example: bench --bundle models/mnist-conv-ae/v1 --input data/mnist-10k-images-idx3-ubyte.gz"})

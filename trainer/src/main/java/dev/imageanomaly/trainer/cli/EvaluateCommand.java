@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Measure a bundle on labelled normal and anomalous images (AUROC, AUPRC, F1).",
         description = {"Measure a bundle on images known to be normal and images known to be anomalous,",
             "through ONNX Runtime exactly as production scores: AUROC, AUPRC, and precision, recall,",
             "F1 and the confusion at the bundle's threshold.",
