@@ -11,6 +11,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns bytes into pixels: encoded images (PNG, JPEG, BMP, GIF, detected from their content) or raw
@@ -28,8 +29,9 @@ public final class ImageDecoder {
         if (bytes == null || bytes.length == 0) {
             throw new ImageRejectedException(MISSING_FIELD, "image bytes are empty");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        // An in-memory stream: ImageIO.createImageInputStream would spool every image to a temp file.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = readersFor(bytes, in);
             if (!readers.hasNext()) {
                 throw new ImageRejectedException(UNDECODABLE_IMAGE,
                         "bytes are not a PNG, JPEG, BMP or GIF image (" + bytes.length + " bytes)");
@@ -50,6 +52,13 @@ public final class ImageDecoder {
             throw new ImageRejectedException(UNDECODABLE_IMAGE, "corrupt " + formatName(bytes) + " image: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The reader named by the magic bytes, without asking every installed reader to probe the stream. */
+    private static Iterator<ImageReader> readersFor(byte[] bytes, ImageInputStream in) throws IOException {
+        String format = formatName(bytes);
+        Iterator<ImageReader> byMagic = ImageIO.getImageReadersByFormatName(format);
+        return byMagic.hasNext() ? byMagic : ImageIO.getImageReaders(in);
     }
 
     public static DecodedImage decodeRaw(byte[] bytes, Integer width, Integer height, Integer channels)
@@ -79,8 +88,11 @@ public final class ImageDecoder {
         boolean grey = image.getType() == BufferedImage.TYPE_BYTE_GRAY
                 || image.getColorModel().getColorSpace().getNumComponents() == 1;
         if (grey) {
-            byte[] px = new byte[w * h];
             var raster = image.getRaster();
+            if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+                return new DecodedImage(w, h, 1, (byte[]) raster.getDataElements(0, 0, w, h, null));
+            }
+            byte[] px = new byte[w * h];
             boolean sixteenBit = image.getColorModel().getComponentSize(0) > 8;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {

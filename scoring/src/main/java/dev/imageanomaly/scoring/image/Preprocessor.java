@@ -10,20 +10,20 @@ import dev.imageanomaly.scoring.bundle.InputSpec;
 public final class Preprocessor {
 
     private final InputSpec spec;
-    private final float low;
-    private final float scale;
-    private final float[] mean;
-    private final float[] std;
+    /** The input value of each byte value, per channel: scaling and normalization in one lookup. */
+    private final float[][] valueOf;
 
     public Preprocessor(InputSpec spec) {
         this.spec = spec;
-        this.low = spec.valueRange().get(0).floatValue();
-        this.scale = (spec.valueRange().get(1).floatValue() - low) / 255f;
-        this.mean = new float[spec.channels()];
-        this.std = new float[spec.channels()];
+        float low = spec.valueRange().get(0).floatValue();
+        float scale = (spec.valueRange().get(1).floatValue() - low) / 255f;
+        this.valueOf = new float[spec.channels()][256];
         for (int c = 0; c < spec.channels(); c++) {
-            mean[c] = spec.mean().get(c).floatValue();
-            std[c] = spec.std().get(c).floatValue();
+            float mean = spec.mean().get(c).floatValue();
+            float std = spec.std().get(c).floatValue();
+            for (int b = 0; b < 256; b++) {
+                valueOf[c][b] = (low + b * scale - mean) / std;
+            }
         }
     }
 
@@ -45,8 +45,7 @@ public final class Preprocessor {
         byte[] px = sized.pixels();
         for (int i = 0; i < plane; i++) {
             for (int c = 0; c < channels; c++) {
-                float v = low + (px[i * channels + c] & 0xFF) * scale;
-                batch[offset + c * plane + i] = (v - mean[c]) / std[c];
+                batch[offset + c * plane + i] = valueOf[c][px[i * channels + c] & 0xFF];
             }
         }
     }
