@@ -4,13 +4,9 @@ import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.Severity;
 import dev.imageanomaly.scoring.image.DecodedImage;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.imageanomaly.scoring.image.PngEncoder;
 import java.nio.ByteBuffer;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /** Turns an anomalous score into an alert a person can act on: severity, the event's attributes, a thumbnail. */
 final class Alerts {
@@ -53,25 +49,17 @@ final class Alerts {
         double scale = Math.min(1.0, (double) thumbnailMaxSide / Math.max(image.width(), image.height()));
         int w = Math.max(1, (int) Math.round(image.width() * scale));
         int h = Math.max(1, (int) Math.round(image.height() * scale));
-        BufferedImage out = new BufferedImage(w, h,
-                image.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        int ch = image.channels();
+        byte[] px = new byte[w * h * ch];
         for (int y = 0; y < h; y++) {
+            int sy = Math.min(image.height() - 1, (int) (y / scale));
             for (int x = 0; x < w; x++) {
                 int sx = Math.min(image.width() - 1, (int) (x / scale));
-                int sy = Math.min(image.height() - 1, (int) (y / scale));
-                if (image.channels() == 1) {
-                    out.getRaster().setSample(x, y, 0, image.at(sx, sy, 0));
-                } else {
-                    out.setRGB(x, y, image.at(sx, sy, 0) << 16 | image.at(sx, sy, 1) << 8 | image.at(sx, sy, 2));
+                for (int c = 0; c < ch; c++) {
+                    px[(y * w + x) * ch + c] = (byte) image.at(sx, sy, c);
                 }
             }
         }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(out, "png", png);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return png.toByteArray();
+        return PngEncoder.encode(new DecodedImage(w, h, ch, px));
     }
 }

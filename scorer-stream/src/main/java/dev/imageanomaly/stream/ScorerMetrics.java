@@ -59,6 +59,11 @@ public final class ScorerMetrics {
         return deadLetters.labelValues(reason).get();
     }
 
+    /** Total time spent inside ONNX Runtime so far. */
+    public double inferenceSeconds() {
+        return scoringLatency.collect().getDataPoints().get(0).getSum();
+    }
+
     public double scoredCount() {
         return scored.get();
     }

@@ -52,7 +52,7 @@ public final class ScoringTopology {
                         detector.manifest().input(), sizePolicy),
                 alerts, metrics, config.batchMaxSize(), config.batchMaxWait()), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
-                Serdes.Long(), Serdes.ByteArray()).withLoggingEnabled(Map.of()), SCORER);
+                Serdes.Long(), Serdes.ByteArray()).withLoggingEnabled(Map.of()).withCachingEnabled(), SCORER);
         topology.addSink(SCORES_SINK, config.scoresTopic(), Serdes.String().serializer(),
                 avro(registry, AnomalyScore.class), SCORER);
         topology.addSink(ALERTS_SINK, config.alertsTopic(), Serdes.String().serializer(),
