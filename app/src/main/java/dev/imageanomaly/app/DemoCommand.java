@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path data = dataDir != null ? dataDir : Path.of(System.getProperty("image-anomaly.home", "."), "data");
+        Path data = dataDir != null ? dataDir : repoHome().resolve("data");
         InputSpec spec = InputSpec.image(1, 28, 28);
         ImageSources.Loaded mnist = ImageSources.load(data.resolve("mnist-10k-images-idx3-ubyte.gz"), null);
         ImageSources.Loaded fashionSet = ImageSources.load(data.resolve("fashion-mnist-test-images-idx3-ubyte.gz"), null);
@@ -168,7 +168,12 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("%n[%d/5] %s%n", n, what);
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** The repository root, as the launcher script passes it; the working directory otherwise. */
+    static Path repoHome() {
+        return Path.of(System.getProperty("image-anomaly.home", "."));
+    }
+
+    static void deleteRecursively(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         version = "image-anomaly 0.1.0",
         description = "Learn what normal images look like, then find the ones that are not, offline or on a Kafka stream.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, ScoreCommand.class,
-            BenchCommand.class, ServeCommand.class, ProduceCommand.class, AlertsCommand.class,
+            BenchCommand.class, BenchStreamCommand.class, ServeCommand.class, ProduceCommand.class, AlertsCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 
