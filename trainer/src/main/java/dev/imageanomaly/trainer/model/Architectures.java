@@ -51,7 +51,7 @@ public final class Architectures {
     private static Architecture conv(InputSpec in, int latent) {
         if (in.height() % 4 != 0 || in.width() % 4 != 0) {
             throw new IllegalArgumentException("conv-ae needs height and width divisible by 4, got "
-                    + in.height() + "x" + in.width() + "; resize the input (--height/--width)");
+                    + in.height() + "x" + in.width() + "; resize the input (--size HxW)");
         }
         int c1 = 32;
         int c2 = 64;
