@@ -71,7 +71,15 @@ public final class ScorerConfig {
         batchMaxSize();
         batchMaxWait();
         executionProvider();
+        onnxIntraOpThreads();
         severityRatios();
+        thumbnailMaxSide();
+        createTopics();
+        topicPartitions();
+        topicReplicationFactor();
+        positiveInt("num.stream.threads");
+        inputSizePolicy();
+        httpPort();
         String guarantee = get("processing.guarantee");
         if (!guarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
             throw new IllegalArgumentException("processing.guarantee must be at_least_once or exactly_once_v2, was '"
@@ -97,6 +105,19 @@ public final class ScorerConfig {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("setting '" + key + "' must be a positive whole number, was '"
                     + props.getProperty(key) + "'");
+        }
+    }
+
+    private int intInRange(String key, int min, int max) {
+        try {
+            int v = Integer.parseInt(get(key));
+            if (v < min || v > max) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting '" + key + "' must be a whole number from " + min + " to "
+                    + max + ", was '" + props.getProperty(key) + "'");
         }
     }
 
@@ -129,7 +150,11 @@ public final class ScorerConfig {
     }
 
     public boolean createTopics() {
-        return Boolean.parseBoolean(get("topics.create"));
+        String value = get("topics.create");
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("setting 'topics.create' must be true or false, was '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     public int topicPartitions() {
@@ -137,7 +162,7 @@ public final class ScorerConfig {
     }
 
     public short topicReplicationFactor() {
-        return (short) positiveInt("topics.replication.factor");
+        return (short) intInRange("topics.replication.factor", 1, Short.MAX_VALUE);
     }
 
     public Path modelBundle() {
@@ -150,11 +175,30 @@ public final class ScorerConfig {
     }
 
     public ExecutionProvider executionProvider() {
-        return ExecutionProvider.parse(get("execution.provider"));
+        try {
+            return ExecutionProvider.parse(get("execution.provider"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting 'execution.provider': " + e.getMessage(), e);
+        }
+    }
+
+    /** ONNX Runtime's intra-op threads for one call; 0 lets it use every core. */
+    int onnxIntraOpThreads() {
+        return intInRange("onnx.intra.op.threads", 0, Integer.MAX_VALUE);
+    }
+
+    ImageEventDecoder.SizePolicy inputSizePolicy() {
+        String value = get("input.size.policy");
+        try {
+            return ImageEventDecoder.SizePolicy.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("setting 'input.size.policy' must be resize or reject, was '"
+                    + value + "'");
+        }
     }
 
     public EngineOptions engineOptions() {
-        return new EngineOptions(executionProvider(), 0, Integer.parseInt(get("onnx.intra.op.threads")),
+        return new EngineOptions(executionProvider(), 0, onnxIntraOpThreads(),
                 Math.max(batchMaxSize(), 1));
     }
 
@@ -185,7 +229,8 @@ public final class ScorerConfig {
     }
 
     public int httpPort() {
-        return Integer.parseInt(get("http.port"));
+        // 0 picks a free port.
+        return intInRange("http.port", 0, 65535);
     }
 
     /** Kafka Streams' own configuration: the settings above plus every {@code streams.*} key. */

@@ -40,8 +40,7 @@ public final class ScoringTopology {
 
     public static Topology build(ScorerConfig config, ImageAnomalyDetector detector, ScorerMetrics metrics) {
         SchemaRegistryClient registry = new SchemaRegistryClient(config.schemaRegistryUrl());
-        ImageEventDecoder.SizePolicy sizePolicy = ImageEventDecoder.SizePolicy.valueOf(
-                config.get("input.size.policy").toUpperCase(java.util.Locale.ROOT));
+        ImageEventDecoder.SizePolicy sizePolicy = config.inputSizePolicy();
         Alerts alerts = new Alerts(config.severityRatios(), config.thumbnailMaxSide());
 
         Topology topology = new Topology();
