@@ -5,7 +5,6 @@ import dev.imageanomaly.stream.ScorerConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,13 +22,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ScorerApp app = ScorerApp.start(ScorerConfig.load(config, System.getenv(), overrides));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "scorer-shutdown"));
-        stopped.await();
+        ScorerApp.start(ScorerConfig.load(config, System.getenv(), overrides)).runUntilShutdown();
         return 0;
     }
 }

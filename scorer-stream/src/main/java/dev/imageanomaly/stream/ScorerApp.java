@@ -149,6 +149,16 @@ public final class ScorerApp implements AutoCloseable {
         detector.close();
     }
 
+    /** Blocks until SIGTERM or ctrl-C, then closes the scorer cleanly (streams, HTTP, model). */
+    public void runUntilShutdown() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            stopped.countDown();
+        }, "scorer-shutdown"));
+        stopped.await();
+    }
+
     /** {@code ScorerApp [--config FILE] [key=value ...]}: runs until SIGTERM or ctrl-C. */
     public static void main(String[] args) throws InterruptedException {
         Path configFile = null;
@@ -172,11 +182,6 @@ public final class ScorerApp implements AutoCloseable {
             System.exit(2);
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "scorer-shutdown"));
-        stopped.await();
+        app.runUntilShutdown();
     }
 }
