@@ -29,12 +29,13 @@ final class MixedTraffic {
     record Sent(int count, Map<String, Boolean> anomalousTruth, int broken) {}
 
     private final ImageSources.Loaded digits;
-    private final int firstHeldOutDigit;
+    private final int[] heldOutDigits;
     private final ImageSources.Loaded fashion;
 
-    MixedTraffic(ImageSources.Loaded digits, int firstHeldOutDigit, ImageSources.Loaded fashion) {
+    /** @param heldOutDigits indexes of digits the model was not trained on, sent in this order */
+    MixedTraffic(ImageSources.Loaded digits, int[] heldOutDigits, ImageSources.Loaded fashion) {
         this.digits = digits;
-        this.firstHeldOutDigit = firstHeldOutDigit;
+        this.heldOutDigits = heldOutDigits;
         this.fashion = fashion;
     }
 
@@ -44,7 +45,7 @@ final class MixedTraffic {
         Map<String, Boolean> truth = new HashMap<>();
         List<Runnable> sends = new ArrayList<>();
         for (int i = 0; i < digitCount; i++) {
-            int index = firstHeldOutDigit + i;
+            int index = heldOutDigits[i];
             String id = "digit-" + index;
             DecodedImage image = digits.images().get(index);
             String label = "digit " + digits.labels()[index];

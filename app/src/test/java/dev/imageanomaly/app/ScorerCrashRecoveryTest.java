@@ -63,7 +63,7 @@ class ScorerCrashRecoveryTest {
             Process first = startScorer(settings, "first");
             Thread publishing = new Thread(() -> {
                 try {
-                    new MixedTraffic(TestBundle.digits(), TestBundle.FIRST_HELD_OUT_DIGIT, TestBundle.fashion())
+                    new MixedTraffic(TestBundle.digits(), TestBundle.heldOutDigits(), TestBundle.fashion())
                             .publish(publisher, 1200, 300, 20, 250);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -48,7 +48,7 @@ class StreamingScorerTest {
                 ImagePublisher publisher = topics.publisher(stack)) {
             scorer.awaitRunning(Duration.ofSeconds(60));
 
-            MixedTraffic.Sent sent = new MixedTraffic(TestBundle.digits(), TestBundle.FIRST_HELD_OUT_DIGIT,
+            MixedTraffic.Sent sent = new MixedTraffic(TestBundle.digits(), TestBundle.heldOutDigits(),
                     TestBundle.fashion()).publish(publisher, 1500, 1000, 60, 0);
 
             assertThat(out.awaitOutcomes(sent.count(), Duration.ofSeconds(240)))

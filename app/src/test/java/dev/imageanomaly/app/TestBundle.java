@@ -19,6 +19,11 @@ import java.util.stream.IntStream;
 final class TestBundle {
 
     static final int FIRST_HELD_OUT_DIGIT = 8000;
+
+    /** The digits the test bundle never saw: 8000..9999. */
+    static int[] heldOutDigits() {
+        return IntStream.range(FIRST_HELD_OUT_DIGIT, digits().images().size()).toArray();
+    }
     private static ModelBundle bundle;
     private static ImageSources.Loaded digits;
     private static ImageSources.Loaded fashion;
