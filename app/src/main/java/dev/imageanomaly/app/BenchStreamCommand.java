@@ -138,7 +138,7 @@ final class BenchStreamCommand implements Callable<Integer> {
         createTopic(stack, appId + ".out", partitions);
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
-            awaitRunning(streams::state);
+            awaitRunning(streams);
             return drain(stack, topic, appId, "pass-through (bytes in, bytes out, at_least_once)", () -> 0);
         }
     }
@@ -232,11 +232,11 @@ final class BenchStreamCommand implements Callable<Integer> {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
     }
 
-    private static void awaitRunning(java.util.function.Supplier<KafkaStreams.State> state) throws InterruptedException {
+    private static void awaitRunning(KafkaStreams streams) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (state.get() != KafkaStreams.State.RUNNING) {
+        while (streams.state() != KafkaStreams.State.RUNNING) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("pass-through did not reach RUNNING (state " + state.get() + ")");
+                throw new IllegalStateException("pass-through did not reach RUNNING (state " + streams.state() + ")");
             }
             Thread.sleep(20);
         }
