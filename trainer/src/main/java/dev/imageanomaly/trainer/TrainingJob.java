@@ -9,11 +9,12 @@ import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.data.Splits;
-import dev.imageanomaly.trainer.export.AutoencoderExporter;
-import dev.imageanomaly.trainer.train.AutoencoderTrainer;
+import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.export.GeneratorFile;
 import dev.imageanomaly.trainer.train.Calibration;
 import dev.imageanomaly.trainer.train.EpochMetrics;
-import dev.imageanomaly.trainer.train.TrainedAutoencoder;
+import dev.imageanomaly.trainer.train.ModelTrainers;
+import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,37 +65,39 @@ public final class TrainingJob {
                 config.kind().id(), train.count(), validation.count(), normal.spec().channels(),
                 normal.spec().height(), normal.spec().width());
 
-        try (TrainedAutoencoder model = new AutoencoderTrainer(console, bundleDir.resolve(METRICS_LOG))
-                .fit(train, validation, config)) {
-            byte[] onnx = model.toOnnx(request.name());
-            float[] validationScores = scoreWithOnnx(onnx, validation);
+        try (TrainedModel model = ModelTrainers.fit(train, validation, config, console,
+                bundleDir.resolve(METRICS_LOG))) {
+            ExportedModel exported = model.export(request.name());
+            float[] validationScores = scoreWithOnnx(exported.model(), exported.scoreOutput(), validation);
             Threshold threshold = Calibration.threshold(validationScores, request.targetFalsePositiveRate(),
                     Calibration.TARGET_FPR);
             say("trained in %.1f s; threshold %.6g (%.1f %% target false-positive rate on %d held-out images)",
                     model.trainingSeconds(), threshold.value(), 100 * request.targetFalsePositiveRate(),
                     validation.count());
+            Map<String, Object> facts = trainingFacts(normal, train, validation, model);
+            if (exported.generator() != null) {
+                facts.put(GeneratorFile.SHA256_FACT, GeneratorFile.write(bundleDir, exported.generator()));
+            }
             Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, request.name(), request.version(),
-                    config.kind().id(), Instant.now(), normal.spec(), AutoencoderExporter.OUTPUTS,
-                    AutoencoderExporter.SCORE, AutoencoderExporter.SCORE_DEFINITION, threshold,
-                    ScoreStats.of(validationScores), trainingFacts(normal, train, validation, model),
+                    config.kind().id(), Instant.now(), normal.spec(), exported.outputs(), exported.scoreOutput(),
+                    exported.scoreDefinition(), threshold, ScoreStats.of(validationScores), facts,
                     trainingMetrics(model.history()), null);
-            ModelBundle bundle = ModelBundle.write(request.outputRoot(), manifest, onnx);
+            ModelBundle bundle = ModelBundle.write(request.outputRoot(), manifest, exported.model());
             say("model bundle written to %s", bundle.directory());
             return bundle;
         }
     }
 
-    static float[] scoreWithOnnx(byte[] onnx, ImageSet images) {
+    static float[] scoreWithOnnx(byte[] onnx, String scoreOutput, ImageSet images) {
         InputSpec in = images.spec();
         try (OnnxScoringEngine engine = OnnxScoringEngine.open(onnx,
                 new long[] {in.channels(), in.height(), in.width()}, EngineOptions.cpu())) {
-            return engine.run(images.data(), images.count(), List.of(AutoencoderExporter.SCORE))
-                    .get(AutoencoderExporter.SCORE);
+            return engine.run(images.data(), images.count(), List.of(scoreOutput)).get(scoreOutput);
         }
     }
 
     private static Map<String, Object> trainingFacts(ImageSet all, ImageSet train, ImageSet validation,
-            TrainedAutoencoder model) {
+            TrainedModel model) {
         TrainingConfig c = model.config();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("dataFingerprint", "sha256:" + all.fingerprint());
@@ -110,10 +113,8 @@ public final class TrainingJob {
         facts.put("latent", c.latent());
         facts.put("hidden", c.hidden());
         facts.put("patience", c.patience());
-        if (c.kind() == dev.imageanomaly.trainer.model.ModelKind.DENOISING_AE) {
-            facts.put("noiseStd", c.noiseStd());
-        }
-        facts.put("architecture", model.architecture().toString());
+        facts.putAll(model.facts());
+        facts.put("architecture", model.architecture());
         facts.put("trainingSeconds", model.trainingSeconds());
         facts.put("engine", "DJL " + ai.djl.engine.Engine.getDjlVersion() + " / "
                 + ai.djl.engine.Engine.getInstance().getEngineName() + " " + ai.djl.engine.Engine.getInstance().getVersion());

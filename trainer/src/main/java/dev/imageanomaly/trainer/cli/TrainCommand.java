@@ -5,12 +5,12 @@ import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.model.ModelKind;
-import dev.imageanomaly.trainer.train.LearningRateSchedule;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 // No mixinStandardHelpOptions: its -V/--version clashes with the bundle's --version below, and picocli then
@@ -39,36 +39,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--range", paramLabel = "FROM:TO", description = "use only images FROM (inclusive) to TO")
     String range;
 
-    @Option(names = "--kind", defaultValue = "conv-ae", description = "ae, deep-ae, conv-ae, denoising-ae (default: ${DEFAULT-VALUE})")
-    String kind;
-
-    @Option(names = "--epochs", defaultValue = "10", description = "most epochs (default: ${DEFAULT-VALUE})")
-    int epochs;
-
-    @Option(names = "--batch-size", defaultValue = "128", description = "default: ${DEFAULT-VALUE}")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    float learningRate;
-
-    @Option(names = "--lr-schedule", defaultValue = "cosine", description = "constant, cosine, step (default: ${DEFAULT-VALUE})")
-    String schedule;
-
-    @Option(names = "--latent", defaultValue = "32", description = "code size (default: ${DEFAULT-VALUE})")
-    int latent;
-
-    @Option(names = "--hidden", defaultValue = "256", description = "hidden width of deep dense kinds (default: ${DEFAULT-VALUE})")
-    int hidden;
-
-    @Option(names = "--patience", defaultValue = "3",
-            description = "stop after this many epochs without a better validation loss; 0 = never (default: ${DEFAULT-VALUE})")
-    int patience;
-
-    @Option(names = "--noise", defaultValue = "0.3", description = "noise std for denoising-ae (default: ${DEFAULT-VALUE})")
-    float noise;
-
-    @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
-    long seed;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--validation-fraction", defaultValue = "0.1",
             description = "share held out for early stopping and calibration (default: ${DEFAULT-VALUE})")
@@ -95,10 +67,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelKind modelKind = ModelKind.parse(kind);
-        TrainingConfig config = new TrainingConfig(modelKind, epochs, batchSize, learningRate,
-                LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed);
-        config.validate();
+        TrainingConfig config = model.config();
+        ModelKind modelKind = config.kind();
         ImageSet images = ImageSourceOptions.load(data, labels, classes, range, requestedSpec(), System.out);
         String bundleName = name != null ? name : defaultName(modelKind);
         ModelBundle bundle = new TrainingJob(System.out).run(images, new TrainingJob.Request(bundleName,

@@ -15,8 +15,10 @@ import picocli.CommandLine.Command;
             "  evaluate  the bundle on labelled normal and anomalous images (AUROC, AUPRC, F1)",
             "  score     new images with the bundle -> CSV or JSON lines of id, score, verdict",
             "  bench     ONNX Runtime scoring throughput at several batch sizes",
+            "  generate  images sampled from a generative bundle (vae, conv-vae) into a PNG grid",
         },
         subcommands = {TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, BenchCommand.class,
+            GenerateCommand.class,
             CommandLine.HelpCommand.class})
 public final class TrainerCli {
 

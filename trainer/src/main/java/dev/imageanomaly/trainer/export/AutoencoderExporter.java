@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class AutoencoderExporter {
 
-    public static final String INPUT = "input";
+    public static final String INPUT = ExportedModel.INPUT;
     public static final String SCORE = "score";
     public static final String RECONSTRUCTION = "reconstruction";
     public static final String LATENT = "latent";
@@ -26,7 +26,7 @@ public final class AutoencoderExporter {
     private AutoencoderExporter() {}
 
     /** @param trained the block built by {@code DjlBlocks.autoencoder(arch)}, after training */
-    public static byte[] export(String name, Architecture arch, SequentialBlock trained, InputSpec in) {
+    public static ExportedModel export(String name, Architecture arch, SequentialBlock trained, InputSpec in) {
         OnnxGraph g = new OnnxGraph(name);
         String x = g.input(INPUT, in.channels(), in.height(), in.width());
         SequentialBlock encoder = (SequentialBlock) trained.getChildren().get(0).getValue();
@@ -41,6 +41,6 @@ public final class AutoencoderExporter {
         g.output(SCORE);
         g.output(RECONSTRUCTION, in.channels(), in.height(), in.width());
         g.output(LATENT, arch.latentSize());
-        return g.toBytes("image-anomaly-trainer");
+        return new ExportedModel(g.toBytes(OnnxGraph.PRODUCER), OUTPUTS, SCORE, SCORE_DEFINITION, null);
     }
 }

@@ -16,6 +16,7 @@ public final class OnnxGraph {
     /** IR version 8 goes with opset 17 and is read by every ONNX Runtime since 1.10. */
     private static final long IR_VERSION = 8;
     public static final String BATCH = "N";
+    public static final String PRODUCER = "image-anomaly-trainer";
 
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
     private int counter;

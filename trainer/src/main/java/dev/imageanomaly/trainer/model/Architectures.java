@@ -25,7 +25,35 @@ public final class Architectures {
             case AE -> dense(in, List.of(), latent);
             case DEEP_AE, DENOISING_AE -> dense(in, List.of(hidden), latent);
             case CONV_AE -> conv(in, latent);
+            case VAE -> gaussian(dense(in, List.of(hidden), 2 * latent), in, latent);
+            case CONV_VAE -> gaussian(conv(in, 2 * latent), in, latent);
         };
+    }
+
+    /**
+     * The variational form of an autoencoder: the encoder's last layer emits {@code 2 * latent}
+     * values (mean and log-variance of the code) and the decoder emits {@code 2 * C} channels (mean
+     * and log-variance of each pixel), without an output activation: the VAE applies it to the mean half.
+     */
+    private static Architecture gaussian(Architecture doubledCode, InputSpec in, int latent) {
+        List<Layer> dec = new ArrayList<>(doubledCode.decoder());
+        if (dec.get(dec.size() - 1) instanceof Sigmoid) {
+            dec.remove(dec.size() - 1);
+        }
+        Layer last = dec.get(dec.size() - 1);
+        if (last instanceof Unflatten u) {
+            dec.remove(dec.size() - 1);
+            if (dec.get(dec.size() - 1) instanceof Sigmoid) {
+                dec.remove(dec.size() - 1);
+            }
+            Dense out = (Dense) dec.remove(dec.size() - 1);
+            dec.add(new Dense(2 * out.units()));
+            dec.add(new Unflatten(2 * u.channels(), u.height(), u.width()));
+        } else {
+            Conv out = (Conv) dec.remove(dec.size() - 1);
+            dec.add(new Conv(2 * out.filters(), out.kernel(), out.stride(), out.padding()));
+        }
+        return new Architecture(doubledCode.encoder(), dec, latent);
     }
 
     private static Architecture dense(InputSpec in, List<Integer> hidden, int latent) {
@@ -50,7 +78,7 @@ public final class Architectures {
     /** Two stride-2 convolutions down, two (2x upsample, convolution) steps up: sides must divide by 4. */
     private static Architecture conv(InputSpec in, int latent) {
         if (in.height() % 4 != 0 || in.width() % 4 != 0) {
-            throw new IllegalArgumentException("conv-ae needs height and width divisible by 4, got "
+            throw new IllegalArgumentException("convolutional kinds need height and width divisible by 4, got "
                     + in.height() + "x" + in.width() + "; resize the input (--size HxW)");
         }
         int c1 = 32;

@@ -6,17 +6,36 @@ import java.util.stream.Collectors;
 
 /** The detector families the trainer offers; the name is what users type and what the manifest records. */
 public enum ModelKind {
-    AE("ae", "dense autoencoder with one hidden (code) layer"),
-    DEEP_AE("deep-ae", "dense autoencoder with hidden layers around the code"),
-    CONV_AE("conv-ae", "convolutional autoencoder"),
-    DENOISING_AE("denoising-ae", "deep autoencoder trained to reconstruct clean images from noisy ones");
+    AE("ae", Family.AUTOENCODER, true, "dense autoencoder with one hidden (code) layer"),
+    DEEP_AE("deep-ae", Family.AUTOENCODER, true, "dense autoencoder with hidden layers around the code"),
+    CONV_AE("conv-ae", Family.AUTOENCODER, false, "convolutional autoencoder"),
+    DENOISING_AE("denoising-ae", Family.AUTOENCODER, true,
+            "deep autoencoder trained to reconstruct clean images from noisy ones"),
+    VAE("vae", Family.VAE, true, "dense variational autoencoder scored by reconstruction probability"),
+    CONV_VAE("conv-vae", Family.VAE, false, "convolutional variational autoencoder scored by reconstruction probability");
+
+    /** Kinds that share a training procedure and an exporter. */
+    public enum Family { AUTOENCODER, VAE }
 
     private final String id;
+    private final Family family;
+    private final boolean dense;
     private final String description;
 
-    ModelKind(String id, String description) {
+    ModelKind(String id, Family family, boolean dense, String description) {
         this.id = id;
+        this.family = family;
+        this.dense = dense;
         this.description = description;
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    /** Dense kinds see a sample as a flat vector, so they also train on tabular feature vectors. */
+    public boolean dense() {
+        return dense;
     }
 
     public String id() {

@@ -15,7 +15,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.L2Loss;
 import ai.djl.training.optimizer.Optimizer;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.data.Splits;
@@ -23,17 +22,8 @@ import dev.imageanomaly.trainer.model.Architecture;
 import dev.imageanomaly.trainer.model.Architectures;
 import dev.imageanomaly.trainer.model.DjlBlocks;
 import dev.imageanomaly.trainer.model.ModelKind;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -43,16 +33,14 @@ import java.util.Random;
  */
 public final class AutoencoderTrainer {
 
-    private final PrintStream console;
-    private final Path metricsLog;
+    private final EpochLoop loop;
 
     /**
-     * @param console where the progress bar goes (null for none)
+     * @param console where the progress goes (null for none)
      * @param metricsLog JSON-lines file that gets one line per epoch (null for none)
      */
     public AutoencoderTrainer(PrintStream console, Path metricsLog) {
-        this.console = console;
-        this.metricsLog = metricsLog;
+        this.loop = new EpochLoop(console, metricsLog);
     }
 
     public TrainedAutoencoder fit(ImageSet train, ImageSet validation, TrainingConfig config) {
@@ -67,81 +55,36 @@ public final class AutoencoderTrainer {
         DefaultTrainingConfig djl = new DefaultTrainingConfig(new L2Loss())
                 .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
                 .optOptimizer(Optimizer.adam()
-                        .optLearningRateTracker(config.schedule().tracker(config.learningRate(), stepsPerEpoch,
-                                config.epochs()))
+                        .optLearningRateTracker(config.learningRateTracker(stepsPerEpoch))
                         .build());
         long start = System.nanoTime();
-        List<EpochMetrics> history = new ArrayList<>();
-        try (Trainer trainer = model.newTrainer(djl);
-                Writer log = metricsLog == null ? Writer.nullWriter() : Files.newBufferedWriter(metricsLog)) {
+        try (Trainer trainer = model.newTrainer(djl)) {
             trainer.initialize(new Shape(1, in.channels(), in.height(), in.width()));
-            ObjectMapper json = new ObjectMapper();
             Random random = new Random(config.seed());
-            double bestLoss = Double.POSITIVE_INFINITY;
-            byte[] bestParameters = null;
-            int sinceBest = 0;
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                long epochStart = System.nanoTime();
-                double trainLoss = trainEpoch(trainer, train, config, random, epoch);
-                double seconds = (System.nanoTime() - epochStart) / 1e9;
-                double valLoss = meanLoss(model, block, validation, config.batchSize());
-                boolean best = valLoss < bestLoss;
-                if (best) {
-                    bestLoss = valLoss;
-                    bestParameters = snapshot(block);
-                    sinceBest = 0;
-                } else {
-                    sinceBest++;
-                }
-                double lr = config.schedule().tracker(config.learningRate(), stepsPerEpoch, config.epochs())
-                        .getNewValue(epoch * stepsPerEpoch);
-                EpochMetrics m = new EpochMetrics(epoch, trainLoss, valLoss, lr, seconds, train.count() / seconds, best);
-                history.add(m);
-                log.write(json.writeValueAsString(m) + "\n");
-                log.flush();
-                if (console != null) {
-                    console.printf("epoch %d/%d: train loss %.5f, validation loss %.5f%s, %.1f s, %.0f img/s%n",
-                            epoch, config.epochs(), trainLoss, valLoss, best ? " (best)" : "", seconds,
-                            m.imagesPerSecond());
-                }
-                if (config.patience() > 0 && sinceBest >= config.patience()) {
-                    if (console != null) {
-                        console.printf("early stop: validation loss has not improved for %d epochs%n", sinceBest);
-                    }
-                    break;
-                }
-            }
-            restore(block, bestParameters, model.getNDManager());
-        } catch (IOException e) {
-            model.close();
-            throw new UncheckedIOException(e);
+            List<EpochMetrics> history = loop.run(config, block, model.getNDManager(), train.count(),
+                    epoch -> trainEpoch(trainer, train, config, random, epoch),
+                    () -> meanLoss(model, block, validation, config.batchSize()),
+                    epoch -> config.learningRateTracker(stepsPerEpoch).getNewValue(epoch * stepsPerEpoch));
+            return new TrainedAutoencoder(model, arch, in, config, history, (System.nanoTime() - start) / 1e9);
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
-        return new TrainedAutoencoder(model, arch, in, config, history, (System.nanoTime() - start) / 1e9);
     }
 
     private double trainEpoch(Trainer trainer, ImageSet train, TrainingConfig config, Random random, int epoch) {
         InputSpec in = train.spec();
-        int n = in.sampleSize();
         int[] order = Splits.permutation(train.count(), random);
-        // A bar redrawn in place only makes sense on a terminal; logs and CI get the epoch summary line alone.
-        ProgressBar bar = console == null || System.console() == null ? null
-                : new ProgressBar(console, String.format("epoch %d/%d", epoch, config.epochs()), train.count());
+        ProgressBar bar = loop.progressBar(config, epoch, train.count());
         double lossSum = 0;
         int seen = 0;
         for (int start = 0; start < order.length; start += config.batchSize()) {
             int b = Math.min(config.batchSize(), order.length - start);
-            float[] clean = new float[b * n];
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(train.data(), order[start + i] * n, clean, i * n, n);
-            }
+            float[] clean = MiniBatch.gather(train, order, start, b);
             float[] input = config.kind() == ModelKind.DENOISING_AE ? corrupt(clean, config.noiseStd(), random) : clean;
             try (NDManager m = trainer.getManager().newSubManager()) {
-                Shape shape = new Shape(b, in.channels(), in.height(), in.width());
-                NDArray x = m.create(input, shape);
-                NDArray target = m.create(clean, shape);
+                NDArray x = MiniBatch.images(m, input, in);
+                NDArray target = MiniBatch.images(m, clean, in);
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray recon = trainer.forward(new NDList(x)).singletonOrThrow();
                     NDArray loss = recon.sub(target).square().mean();
@@ -171,37 +114,15 @@ public final class AutoencoderTrainer {
     }
 
     static double meanLoss(Model model, SequentialBlock block, ImageSet set, int batchSize) {
-        InputSpec in = set.spec();
-        int n = in.sampleSize();
         double sum = 0;
         for (int start = 0; start < set.count(); start += batchSize) {
             int b = Math.min(batchSize, set.count() - start);
-            float[] chunk = java.util.Arrays.copyOfRange(set.data(), start * n, (start + b) * n);
             try (NDManager m = model.getNDManager().newSubManager()) {
-                NDArray x = m.create(chunk, new Shape(b, in.channels(), in.height(), in.width()));
+                NDArray x = MiniBatch.images(m, MiniBatch.slice(set, start, b), set.spec());
                 NDArray recon = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
                 sum += recon.sub(x).square().mean().getFloat() * b;
             }
         }
         return sum / set.count();
-    }
-
-    private static byte[] snapshot(SequentialBlock block) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            block.saveParameters(out);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static void restore(SequentialBlock block, byte[] parameters, NDManager manager) throws IOException {
-        if (parameters == null) {
-            return;
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
-            block.loadParameters(manager, in);
-        } catch (ai.djl.MalformedModelException e) {
-            throw new IllegalStateException("cannot restore the best epoch's parameters", e);
-        }
     }
 }

@@ -4,16 +4,19 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.export.AutoencoderExporter;
+import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.model.Architecture;
+import dev.imageanomaly.trainer.model.ModelKind;
 import java.util.List;
+import java.util.Map;
 
 /** A trained autoencoder: its DJL model (best validation epoch), the architecture, and the training history. */
-public final class TrainedAutoencoder implements AutoCloseable {
+public final class TrainedAutoencoder implements TrainedModel {
 
     private final Model model;
     private final Architecture architecture;
@@ -32,34 +35,57 @@ public final class TrainedAutoencoder implements AutoCloseable {
         this.trainingSeconds = trainingSeconds;
     }
 
-    public Architecture architecture() {
-        return architecture;
-    }
-
+    @Override
     public TrainingConfig config() {
         return config;
     }
 
+    @Override
     public List<EpochMetrics> history() {
         return history;
     }
 
+    @Override
     public double trainingSeconds() {
         return trainingSeconds;
     }
 
-    /** The ONNX graph of this model with the score computed inside it. */
-    public byte[] toOnnx(String graphName) {
+    @Override
+    public String architecture() {
+        return architecture.toString();
+    }
+
+    @Override
+    public Map<String, Object> facts() {
+        return config.kind() == ModelKind.DENOISING_AE ? Map.of("noiseStd", config.noiseStd()) : Map.of();
+    }
+
+    @Override
+    public ExportedModel export(String graphName) {
         return AutoencoderExporter.export(graphName, architecture, block(), input);
     }
 
-    /** DJL's own forward pass (inference mode): the reference the ONNX export is checked against. */
-    public float[] reconstruct(float[] batch, int count) {
+    @Override
+    public Map<String, float[]> reference(float[] batch, int count) {
         try (NDManager m = model.getNDManager().newSubManager()) {
-            NDArray x = m.create(batch, new Shape(count, input.channels(), input.height(), input.width()));
-            NDList out = block().forward(new ParameterStore(m, false), new NDList(x), false);
-            return out.singletonOrThrow().toFloatArray();
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = MiniBatch.images(m, batch, input);
+            NDArray latent = child(0).forward(ps, new NDList(x), false).singletonOrThrow();
+            NDArray recon = child(1).forward(ps, new NDList(latent), false).singletonOrThrow();
+            NDArray score = perSampleMean(recon.sub(x).square());
+            return Map.of(AutoencoderExporter.SCORE, score.toFloatArray(),
+                    AutoencoderExporter.RECONSTRUCTION, recon.toFloatArray(),
+                    AutoencoderExporter.LATENT, latent.toFloatArray());
         }
+    }
+
+    /** {@code [N, ...] -> [N]}: the mean over every axis but the first (DJL's engine reduces one axis at a time). */
+    static NDArray perSampleMean(NDArray values) {
+        return values.reshape(values.getShape().get(0), -1).mean(new int[] {1});
+    }
+
+    private Block child(int index) {
+        return block().getChildren().get(index).getValue();
     }
 
     private SequentialBlock block() {

@@ -1,5 +1,6 @@
 package dev.imageanomaly.trainer.train;
 
+import ai.djl.training.tracker.Tracker;
 import dev.imageanomaly.trainer.model.ModelKind;
 
 /**
@@ -8,6 +9,7 @@ import dev.imageanomaly.trainer.model.ModelKind;
  * @param hidden width of the dense hidden layers (deep kinds)
  * @param patience epochs without a better validation loss before training stops; 0 never stops early
  * @param noiseStd standard deviation of the Gaussian corruption for {@code denoising-ae}
+ * @param densityComponents Gaussian components of the latent-density score feature; 0 for none
  */
 public record TrainingConfig(
         ModelKind kind,
@@ -19,18 +21,83 @@ public record TrainingConfig(
         int hidden,
         int patience,
         float noiseStd,
-        long seed) {
+        long seed,
+        VaeOptions vae,
+        EnsembleOptions ensemble,
+        GanOptions gan,
+        int densityComponents) {
+
+    /**
+     * @param beta weight of the KL term once warmed up
+     * @param warmupEpochs epochs over which beta rises linearly from beta / warmupEpochs to beta
+     * @param samples latent samples L of the reconstruction probability, fixed in the exported graph
+     */
+    public record VaeOptions(float beta, int warmupEpochs, int samples) {
+        public static VaeOptions defaults() {
+            return new VaeOptions(1f, 5, 8);
+        }
+
+        /** The KL weight of an epoch (numbered from 1). */
+        public float betaAt(int epoch) {
+            return warmupEpochs <= 0 ? beta : beta * Math.min(1f, (float) epoch / warmupEpochs);
+        }
+    }
+
+    /**
+     * @param members autoencoders in the ensemble
+     * @param dropRate share of each member's connections removed by its fixed random mask
+     * @param finalBatchSize the batch size of the last epoch: it grows geometrically from the
+     *     configured batch size (adaptive sampling)
+     */
+    public record EnsembleOptions(int members, float dropRate, int finalBatchSize) {
+        public static EnsembleOptions defaults() {
+            return new EnsembleOptions(7, 0.3f, 512);
+        }
+
+        /** The batch size of an epoch (numbered from 1) of {@code epochs}. */
+        public int batchSizeAt(int epoch, int epochs, int firstBatchSize) {
+            if (epochs <= 1 || finalBatchSize <= firstBatchSize) {
+                return firstBatchSize;
+            }
+            double growth = Math.pow((double) finalBatchSize / firstBatchSize, (epoch - 1) / (double) (epochs - 1));
+            return (int) Math.round(firstBatchSize * growth);
+        }
+    }
+
+    /**
+     * @param criticSteps critic updates per generator update
+     * @param clip weight clipping bound of the critic (the Lipschitz constraint)
+     * @param kappa weight of the critic-feature distance in the f-AnoGAN score
+     * @param encoderEpochs epochs of encoder training with generator and critic frozen
+     */
+    public record GanOptions(int criticSteps, float clip, float kappa, int encoderEpochs) {
+        public static GanOptions defaults() {
+            return new GanOptions(5, 0.01f, 1f, 10);
+        }
+    }
 
     public static TrainingConfig defaults(ModelKind kind) {
-        return new TrainingConfig(kind, 10, 128, 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42);
+        return new TrainingConfig(kind, 10, 128, 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42,
+                VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), 0);
     }
 
     public TrainingConfig withEpochs(int e) {
-        return new TrainingConfig(kind, e, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed);
+        return new TrainingConfig(kind, e, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
+                vae, ensemble, gan, densityComponents);
     }
 
     public TrainingConfig withSeed(long s) {
-        return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, s);
+        return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, s,
+                vae, ensemble, gan, densityComponents);
+    }
+
+    public TrainingConfig withDensityComponents(int components) {
+        return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd,
+                seed, vae, ensemble, gan, components);
+    }
+
+    public Tracker learningRateTracker(int stepsPerEpoch) {
+        return schedule.tracker(learningRate, stepsPerEpoch, epochs);
     }
 
     public void validate() {
@@ -41,6 +108,17 @@ public record TrainingConfig(
         require(hidden > 0, "hidden size must be positive");
         require(patience >= 0, "patience must not be negative");
         require(noiseStd >= 0, "noise standard deviation must not be negative");
+        require(vae.beta() >= 0, "beta must not be negative");
+        require(vae.warmupEpochs() >= 0, "beta warm-up epochs must not be negative");
+        require(vae.samples() > 0, "VAE samples must be positive");
+        require(ensemble.members() > 0, "ensemble members must be positive");
+        require(ensemble.dropRate() >= 0 && ensemble.dropRate() < 1, "drop rate must be in [0, 1)");
+        require(ensemble.finalBatchSize() > 0, "final batch size must be positive");
+        require(gan.criticSteps() > 0, "critic steps must be positive");
+        require(gan.clip() > 0, "critic weight clip must be positive");
+        require(gan.kappa() >= 0, "kappa must not be negative");
+        require(gan.encoderEpochs() > 0, "encoder epochs must be positive");
+        require(densityComponents >= 0, "density components must not be negative");
     }
 
     private static void require(boolean ok, String message) {

@@ -15,21 +15,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A conv-ae trained on real MNIST digits tells held-out digits from Fashion-MNIST articles, measured
- * through the exported bundle and ONNX Runtime as production would score them.
+ * The convolutional kinds trained on real MNIST digits tell held-out digits from Fashion-MNIST
+ * articles, measured through the exported bundle and ONNX Runtime as production would score them.
  */
 class MnistVersusFashionTest {
 
     @Test
     void convAutoencoderSeparatesHeldOutDigitsFromFashionArticles(@TempDir Path bundles) throws Exception {
+        assertSeparates(ModelKind.CONV_AE, 10, bundles);
+    }
+
+    /** Measured 0.9985 at 10 epochs (conv-ae: 0.9927); 8 epochs keep the test shorter. */
+    @Test
+    void convVaeSeparatesHeldOutDigitsFromFashionArticlesByReconstructionProbability(@TempDir Path bundles)
+            throws Exception {
+        assertSeparates(ModelKind.CONV_VAE, 8, bundles);
+    }
+
+    private static void assertSeparates(ModelKind kind, int epochs, Path bundles) throws Exception {
         ImageSet digits = ShippedData.mnist10k();
         ImageSet trainDigits = digits.where(i -> i < 8000);
         ImageSet heldOutDigits = digits.where(i -> i >= 8000);
         ImageSet fashion = ShippedData.fashionTest().first(2000);
 
-        TrainingConfig config = TrainingConfig.defaults(ModelKind.CONV_AE).withEpochs(10);
+        TrainingConfig config = TrainingConfig.defaults(kind).withEpochs(epochs);
         ModelBundle bundle = new TrainingJob(System.out).run(trainDigits,
-                new TrainingJob.Request("mnist-conv-ae", "test", bundles, config, 0.1, 0.01));
+                new TrainingJob.Request("mnist-" + kind.id(), "test", bundles, config, 0.1, 0.01));
 
         try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle.directory(), EngineOptions.cpu())) {
             DetectionMetrics m = Evaluation.evaluate(detector, Evaluation.normalVersusAnomalous(heldOutDigits, fashion));

@@ -7,57 +7,47 @@ import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.model.ModelKind;
-import dev.imageanomaly.trainer.train.AutoencoderTrainer;
-import dev.imageanomaly.trainer.train.TrainedAutoencoder;
+import dev.imageanomaly.trainer.train.ModelTrainers;
+import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingConfig;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The exported ONNX graph computes what DJL computes: same reconstruction, and the score derived from it. */
+/** The exported ONNX graph computes what DJL computes: every output of every kind, to 1e-4. */
 class OnnxParityTest {
 
-    private static final InputSpec SPEC = InputSpec.image(1, 28, 28);
+    static final InputSpec SPEC = InputSpec.image(1, 28, 28);
 
     @ParameterizedTest
     @EnumSource(ModelKind.class)
     void onnxRuntimeMatchesDjlForwardPassOnRandomInputs(ModelKind kind) {
         Random random = new Random(7);
-        ImageSet train = randomImages(256, random);
         TrainingConfig config = TrainingConfig.defaults(kind).withEpochs(1);
-        try (TrainedAutoencoder model = new AutoencoderTrainer(null, null).fit(train, randomImages(64, random), config);
-                OnnxScoringEngine ort = OnnxScoringEngine.open(model.toOnnx("parity"), new long[] {1, 28, 28},
-                        EngineOptions.cpu())) {
+        try (TrainedModel model = ModelTrainers.fit(randomImages(256, random), randomImages(64, random), config,
+                null, null)) {
+            ExportedModel exported = model.export("parity");
             int count = 16;
             float[] batch = randomImages(count, random).data();
+            Map<String, float[]> djl = model.reference(batch, count);
+            assertThat(djl.keySet()).containsExactlyInAnyOrderElementsOf(exported.outputs());
 
-            float[] djlRecon = model.reconstruct(batch, count);
-            Map<String, float[]> onnx = ort.run(batch, count,
-                    List.of(AutoencoderExporter.RECONSTRUCTION, AutoencoderExporter.SCORE));
-
-            float[] onnxRecon = onnx.get(AutoencoderExporter.RECONSTRUCTION);
-            assertThat(onnxRecon).hasSameSizeAs(djlRecon);
-            for (int i = 0; i < djlRecon.length; i++) {
-                assertThat(onnxRecon[i]).as("reconstruction[%d]", i).isCloseTo(djlRecon[i], within(1e-4f));
+            Map<String, float[]> onnx;
+            try (OnnxScoringEngine ort = OnnxScoringEngine.open(exported.model(), new long[] {1, 28, 28},
+                    EngineOptions.cpu())) {
+                onnx = ort.run(batch, count, exported.outputs());
             }
-            float[] onnxScore = onnx.get(AutoencoderExporter.SCORE);
-            assertThat(onnxScore).hasSize(count);
-            int n = SPEC.sampleSize();
-            for (int s = 0; s < count; s++) {
-                double sq = 0;
-                for (int j = 0; j < n; j++) {
-                    double d = batch[s * n + j] - djlRecon[s * n + j];
-                    sq += d * d;
+            for (String output : exported.outputs()) {
+                float[] expected = djl.get(output);
+                float[] actual = onnx.get(output);
+                assertThat(actual).as(output).hasSameSizeAs(expected);
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(actual[i]).as("%s[%d]", output, i).isCloseTo(expected[i], Offset.offset(1e-4f));
                 }
-                assertThat(onnxScore[s]).as("score[%d]", s).isCloseTo((float) (sq / n), within(1e-4f));
             }
         }
-    }
-
-    private static org.assertj.core.data.Offset<Float> within(float tolerance) {
-        return org.assertj.core.data.Offset.offset(tolerance);
     }
 
     static ImageSet randomImages(int count, Random random) {

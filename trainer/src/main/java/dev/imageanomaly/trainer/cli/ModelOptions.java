@@ -1,0 +1,95 @@
+package dev.imageanomaly.trainer.cli;
+
+import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.train.LearningRateSchedule;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import dev.imageanomaly.trainer.train.TrainingConfig.EnsembleOptions;
+import dev.imageanomaly.trainer.train.TrainingConfig.GanOptions;
+import dev.imageanomaly.trainer.train.TrainingConfig.VaeOptions;
+import picocli.CommandLine.Option;
+
+/** The options that make a {@link TrainingConfig}; shared by every command that trains. */
+public final class ModelOptions {
+
+    @Option(names = "--kind", defaultValue = "conv-ae",
+            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae (default: ${DEFAULT-VALUE})")
+    String kind;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "most epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "default: ${DEFAULT-VALUE}")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    float learningRate;
+
+    @Option(names = "--lr-schedule", defaultValue = "cosine", description = "constant, cosine, step (default: ${DEFAULT-VALUE})")
+    String schedule;
+
+    @Option(names = "--latent", defaultValue = "32", description = "code size (default: ${DEFAULT-VALUE})")
+    int latent;
+
+    @Option(names = "--hidden", defaultValue = "256", description = "hidden width of deep dense kinds (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--patience", defaultValue = "3",
+            description = "stop after this many epochs without a better validation loss; 0 = never (default: ${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--noise", defaultValue = "0.3", description = "noise std for denoising-ae (default: ${DEFAULT-VALUE})")
+    float noise;
+
+    @Option(names = "--beta", defaultValue = "1.0", description = "VAE: weight of the KL term after warm-up (default: ${DEFAULT-VALUE})")
+    float beta;
+
+    @Option(names = "--beta-warmup", defaultValue = "5", paramLabel = "EPOCHS",
+            description = "VAE: epochs over which beta rises from beta/EPOCHS to beta; 0 = no warm-up (default: ${DEFAULT-VALUE})")
+    int betaWarmup;
+
+    @Option(names = "--vae-samples", defaultValue = "8", paramLabel = "L",
+            description = "VAE: latent samples of the reconstruction probability (default: ${DEFAULT-VALUE})")
+    int vaeSamples;
+
+    @Option(names = "--members", defaultValue = "7", description = "randnet: autoencoders in the ensemble (default: ${DEFAULT-VALUE})")
+    int members;
+
+    @Option(names = "--drop-rate", defaultValue = "0.3",
+            description = "randnet: share of connections each member drops (default: ${DEFAULT-VALUE})")
+    float dropRate;
+
+    @Option(names = "--final-batch-size", defaultValue = "512",
+            description = "randnet: batch size of the last epoch, grown from --batch-size (default: ${DEFAULT-VALUE})")
+    int finalBatchSize;
+
+    @Option(names = "--critic-steps", defaultValue = "5", description = "wgan: critic updates per generator update (default: ${DEFAULT-VALUE})")
+    int criticSteps;
+
+    @Option(names = "--clip", defaultValue = "0.01", description = "wgan: critic weight clipping (default: ${DEFAULT-VALUE})")
+    float clip;
+
+    @Option(names = "--kappa", defaultValue = "1.0",
+            description = "wgan: weight of the critic-feature residual in the score (default: ${DEFAULT-VALUE})")
+    float kappa;
+
+    @Option(names = "--encoder-epochs", defaultValue = "10", description = "wgan: encoder training epochs (default: ${DEFAULT-VALUE})")
+    int encoderEpochs;
+
+    @Option(names = "--density-components", defaultValue = "0", paramLabel = "K",
+            description = "add a latent-density feature: a K-component Gaussian mixture on the training codes, "
+                    + "combined with the model's score; 0 = off (default: ${DEFAULT-VALUE})")
+    int densityComponents;
+
+    @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
+    long seed;
+
+    /** The configuration these options describe, validated. */
+    public TrainingConfig config() {
+        TrainingConfig config = new TrainingConfig(ModelKind.parse(kind), epochs, batchSize, learningRate,
+                LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
+                new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
+                new GanOptions(criticSteps, clip, kappa, encoderEpochs), densityComponents);
+        config.validate();
+        return config;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.imageanomaly.trainer.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * The epoch loop every gradient-trained kind shares: train one epoch, measure the validation loss,
+ * keep the parameters of the best epoch, stop when it has not improved for {@code patience} epochs,
+ * and log each epoch as a JSON line and a console line. At the end the block holds the best epoch's
+ * parameters.
+ */
+final class EpochLoop {
+
+    private final PrintStream console;
+    private final Path metricsLog;
+
+    /**
+     * @param console where the epoch lines go (null for none)
+     * @param metricsLog JSON-lines file that gets one line per epoch (null for none)
+     */
+    EpochLoop(PrintStream console, Path metricsLog) {
+        this.console = console;
+        this.metricsLog = metricsLog;
+    }
+
+    /**
+     * @param trainEpoch trains one epoch (numbered from 1) and returns its mean training loss
+     * @param validationLoss the loss on the validation set with the current parameters
+     * @param learningRate the learning rate at the end of an epoch, for the log
+     */
+    List<EpochMetrics> run(TrainingConfig config, Block block, NDManager manager, int trainCount,
+            IntToDoubleFunction trainEpoch, DoubleSupplier validationLoss, IntToDoubleFunction learningRate) {
+        List<EpochMetrics> history = new ArrayList<>();
+        try (Writer log = metricsLog == null ? Writer.nullWriter() : Files.newBufferedWriter(metricsLog)) {
+            ObjectMapper json = new ObjectMapper();
+            double bestLoss = Double.POSITIVE_INFINITY;
+            byte[] bestParameters = null;
+            int sinceBest = 0;
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                double trainLoss = trainEpoch.applyAsDouble(epoch);
+                double seconds = (System.nanoTime() - epochStart) / 1e9;
+                double valLoss = validationLoss.getAsDouble();
+                boolean best = valLoss < bestLoss;
+                if (best) {
+                    bestLoss = valLoss;
+                    bestParameters = snapshot(block);
+                    sinceBest = 0;
+                } else {
+                    sinceBest++;
+                }
+                EpochMetrics m = new EpochMetrics(epoch, trainLoss, valLoss, learningRate.applyAsDouble(epoch), seconds,
+                        trainCount / seconds, best);
+                history.add(m);
+                log.write(json.writeValueAsString(m) + "\n");
+                log.flush();
+                say("epoch %d/%d: train loss %.5f, validation loss %.5f%s, %.1f s, %.0f img/s", epoch,
+                        config.epochs(), trainLoss, valLoss, best ? " (best)" : "", seconds, m.imagesPerSecond());
+                if (config.patience() > 0 && sinceBest >= config.patience()) {
+                    say("early stop: validation loss has not improved for %d epochs", sinceBest);
+                    break;
+                }
+            }
+            restore(block, bestParameters, manager);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return history;
+    }
+
+    /** A bar redrawn in place only makes sense on a terminal; logs and CI get the epoch summary line alone. */
+    ProgressBar progressBar(TrainingConfig config, int epoch, int total) {
+        return console == null || System.console() == null ? null
+                : new ProgressBar(console, String.format("epoch %d/%d", epoch, config.epochs()), total);
+    }
+
+    void say(String format, Object... args) {
+        if (console != null) {
+            console.printf(format + "%n", args);
+        }
+    }
+
+    private static byte[] snapshot(Block block) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            block.saveParameters(out);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void restore(Block block, byte[] parameters, NDManager manager) throws IOException {
+        if (parameters == null) {
+            return;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
+            block.loadParameters(manager, in);
+        } catch (ai.djl.MalformedModelException e) {
+            throw new IllegalStateException("cannot restore the best epoch's parameters", e);
+        }
+    }
+}
