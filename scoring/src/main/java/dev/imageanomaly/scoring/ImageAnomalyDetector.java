@@ -24,7 +24,7 @@ public final class ImageAnomalyDetector implements AutoCloseable {
 
     private ImageAnomalyDetector(ModelBundle bundle, OnnxScoringEngine engine) {
         this.bundle = bundle;
-        this.preprocessor = new Preprocessor(bundle.manifest().input());
+        this.preprocessor = bundle.manifest().input().isFeatures() ? null : new Preprocessor(bundle.manifest().input());
         this.engine = engine;
     }
 
@@ -43,6 +43,9 @@ public final class ImageAnomalyDetector implements AutoCloseable {
     }
 
     public Preprocessor preprocessor() {
+        if (preprocessor == null) {
+            throw new IllegalStateException("bundle " + bundle.manifest().name() + " scores feature vectors, not images");
+        }
         return preprocessor;
     }
 
@@ -64,12 +67,21 @@ public final class ImageAnomalyDetector implements AutoCloseable {
     }
 
     public float[] preprocess(List<DecodedImage> images) {
-        int size = preprocessor.spec().sampleSize();
+        Preprocessor pre = preprocessor();
+        int size = pre.spec().sampleSize();
         float[] batch = new float[images.size() * size];
         for (int i = 0; i < images.size(); i++) {
-            preprocessor.toInput(images.get(i), batch, i * size);
+            pre.toInput(images.get(i), batch, i * size);
         }
         return batch;
+    }
+
+    /**
+     * Scores raw feature vectors (rows back to back, in the bundle's column order): standardizes
+     * each column with the statistics stored in the manifest, then runs the graph.
+     */
+    public float[] decisionFunctionOfFeatures(float[] rows, int count) {
+        return decisionFunction(FeatureStandardizer.of(bundle.manifest().input()).standardize(rows, count), count);
     }
 
     public Verdict[] predict(float[] batch, int count) {

@@ -9,6 +9,7 @@ import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.data.Splits;
+import dev.imageanomaly.trainer.density.LatentDensityFeature;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.GeneratorFile;
 import dev.imageanomaly.trainer.train.Calibration;
@@ -61,6 +62,8 @@ public final class TrainingJob {
         ImageSet validation = normal.subset(splits.validation());
         Path bundleDir = request.outputRoot().resolve(request.name()).resolve(request.version());
         Files.createDirectories(bundleDir);
+        // Networks append their epochs to the log; a rerun into the same version starts it afresh.
+        Files.deleteIfExists(bundleDir.resolve(METRICS_LOG));
         say("training %s on %d images (%d held out for validation and calibration), %dx%dx%d input",
                 config.kind().id(), train.count(), validation.count(), normal.spec().channels(),
                 normal.spec().height(), normal.spec().width());
@@ -68,6 +71,13 @@ public final class TrainingJob {
         try (TrainedModel model = ModelTrainers.fit(train, validation, config, console,
                 bundleDir.resolve(METRICS_LOG))) {
             ExportedModel exported = model.export(request.name());
+            LatentDensityFeature.Result density = null;
+            if (config.densityComponents() > 0) {
+                density = LatentDensityFeature.attach(exported, train, config.densityComponents(), config.seed());
+                exported = density.model();
+                say("latent density: %d-component Gaussian mixture on %d training codes; score = %s",
+                        config.densityComponents(), train.count(), LatentDensityFeature.COMBINED);
+            }
             float[] validationScores = scoreWithOnnx(exported.model(), exported.scoreOutput(), validation);
             Threshold threshold = Calibration.threshold(validationScores, request.targetFalsePositiveRate(),
                     Calibration.TARGET_FPR);
@@ -75,6 +85,9 @@ public final class TrainingJob {
                     model.trainingSeconds(), threshold.value(), 100 * request.targetFalsePositiveRate(),
                     validation.count());
             Map<String, Object> facts = trainingFacts(normal, train, validation, model);
+            if (density != null) {
+                facts.put("scoreCombination", density.manifestFacts());
+            }
             if (exported.generator() != null) {
                 facts.put(GeneratorFile.SHA256_FACT, GeneratorFile.write(bundleDir, exported.generator()));
             }

@@ -1,14 +1,18 @@
 package dev.imageanomaly.trainer.cli;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.data.CsvTable;
+import dev.imageanomaly.trainer.data.FeatureTables;
 import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.data.ImageSources;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 
-/** Where images come from and which of them to use; shared by every command that reads images. */
+/** Where samples come from (images, or a CSV table of features) and which of them to use; shared by every command that reads them. */
 final class ImageSourceOptions {
 
     private ImageSourceOptions() {}
@@ -21,13 +25,15 @@ final class ImageSourceOptions {
      * @param spec the input spec; null derives it from the first image
      */
     static ImageSet load(Path source, Path labels, List<Integer> classes, String range, InputSpec spec,
-            java.io.PrintStream console) throws IOException {
-        ImageSources.Loaded loaded = ImageSources.load(source, labels);
-        if (!loaded.skipped().isEmpty()) {
-            console.printf("%d unreadable files in %s were skipped:%n", loaded.skipped().size(), source);
-            loaded.skipped().forEach(s -> console.println("  " + s));
+            PrintStream console) throws IOException {
+        boolean tabular = source.getFileName().toString().toLowerCase().endsWith(".csv");
+        if (tabular && spec != null && !spec.isFeatures()) {
+            throw new IllegalArgumentException("the model scores images, but " + source + " is a CSV table");
         }
-        ImageSet set = loaded.preprocess(spec != null ? spec : loaded.nativeSpec());
+        if (!tabular && spec != null && spec.isFeatures()) {
+            throw new IllegalArgumentException("the model scores CSV feature vectors, but " + source + " is not a .csv file");
+        }
+        ImageSet set = tabular ? readTable(source, console) : readImages(source, labels, spec, console);
         if (range != null) {
             int[] bounds = parseRange(range, set.count());
             set = set.subset(java.util.stream.IntStream.range(bounds[0], bounds[1]).toArray());
@@ -40,9 +46,33 @@ final class ImageSourceOptions {
             set = set.withLabels(new HashSet<>(classes));
         }
         if (set.count() == 0) {
-            throw new IllegalArgumentException("no images left from " + source + " after filtering");
+            throw new IllegalArgumentException("no samples left from " + source + " after filtering");
         }
-        return set;
+        // Statistics come from the rows kept, i.e. the rows a model trains on; scoring reuses the bundle's.
+        return tabular ? FeatureTables.standardize(set, spec != null ? spec : FeatureTables.fit(set)) : set;
+    }
+
+    private static ImageSet readImages(Path source, Path labels, InputSpec spec, PrintStream console)
+            throws IOException {
+        ImageSources.Loaded loaded = ImageSources.load(source, labels);
+        if (!loaded.skipped().isEmpty()) {
+            console.printf("%d unreadable files in %s were skipped:%n", loaded.skipped().size(), source);
+            loaded.skipped().forEach(s -> console.println("  " + s));
+        }
+        return loaded.preprocess(spec != null ? spec : loaded.nativeSpec());
+    }
+
+    /** Rows of a CSV table, raw; the optional {@code label} column gives labels (for --classes). */
+    private static ImageSet readTable(Path source, PrintStream console) throws IOException {
+        if (!Files.exists(source)) {
+            throw new IOException("no such file: " + source);
+        }
+        CsvTable table = CsvTable.read(source);
+        if (!table.skipped().isEmpty()) {
+            console.printf("%d unusable rows in %s were skipped:%n", table.skipped().size(), source);
+            table.skipped().forEach(s -> console.println("  " + s));
+        }
+        return FeatureTables.raw(table, source.getFileName().toString());
     }
 
     static int[] parseRange(String range, int count) {

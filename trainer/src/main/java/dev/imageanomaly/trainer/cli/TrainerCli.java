@@ -16,9 +16,10 @@ import picocli.CommandLine.Command;
             "  score     new images with the bundle -> CSV or JSON lines of id, score, verdict",
             "  bench     ONNX Runtime scoring throughput at several batch sizes",
             "  generate  images sampled from a generative bundle (vae, conv-vae) into a PNG grid",
+            "  quality-bench  AUROC of every model kind on the standard protocols, as a markdown table",
         },
         subcommands = {TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, BenchCommand.class,
-            GenerateCommand.class,
+            GenerateCommand.class, QualityBenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class TrainerCli {
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import dev.imageanomaly.trainer.model.Layer;
+import dev.imageanomaly.trainer.model.MaskedLinear;
 import java.util.List;
 
 /** Writes a trained DJL sequence as ONNX nodes, reading each layer's weights from its child block. */
@@ -31,6 +32,10 @@ final class LayerExporter {
     private static String export(OnnxGraph g, Layer layer, Block block, String x) {
         if (layer instanceof Layer.Dense) {
             return g.node("Gemm", List.of(x, weight(g, block), bias(g, block)), List.of(integer("transB", 1)), null);
+        } else if (layer instanceof Layer.MaskedDense) {
+            MaskedLinear masked = (MaskedLinear) block;
+            return g.node("Gemm", List.of(x, tensor(g, "weight", masked.maskedWeight()), tensor(g, "bias", masked.bias())),
+                    List.of(integer("transB", 1)), null);
         } else if (layer instanceof Layer.Conv c) {
             return g.node("Conv", List.of(x, weight(g, block), bias(g, block)), List.of(
                     ints("kernel_shape", c.kernel(), c.kernel()), ints("strides", c.stride(), c.stride()),

@@ -18,11 +18,29 @@ public final class OnnxGraph {
     public static final String BATCH = "N";
     public static final String PRODUCER = "image-anomaly-trainer";
 
-    private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder();
+    private final OnnxMl.GraphProto.Builder graph;
+    private final String prefix;
     private int counter;
 
     public OnnxGraph(String name) {
-        graph.setName(name);
+        this(OnnxMl.GraphProto.newBuilder().setName(name), "");
+    }
+
+    private OnnxGraph(OnnxMl.GraphProto.Builder graph, String prefix) {
+        this.graph = graph;
+        this.prefix = prefix;
+    }
+
+    /**
+     * Continues an exported graph: its nodes, initializers and outputs stay; new names carry
+     * {@code prefix} so they cannot collide with the names already there.
+     */
+    public static OnnxGraph extending(byte[] model, String prefix) {
+        try {
+            return new OnnxGraph(OnnxMl.ModelProto.parseFrom(model).getGraph().toBuilder(), prefix);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
+        }
     }
 
     /** A float input whose first dimension is the symbolic batch size. */
@@ -61,6 +79,16 @@ public final class OnnxGraph {
         return out;
     }
 
+    /** Adds a node with several outputs (TopK, Split) and returns their names in order. */
+    public List<String> nodeWithOutputs(String op, List<String> inputs, List<OnnxMl.AttributeProto> attributes,
+            int outputs) {
+        List<String> names = java.util.stream.IntStream.range(0, outputs).mapToObj(i -> unique(op.toLowerCase()))
+                .toList();
+        graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).setName(unique(op + "_node"))
+                .addAllInput(inputs).addAllOutput(names).addAllAttribute(attributes).build());
+        return names;
+    }
+
     public String node(String op, String... inputs) {
         return node(op, List.of(inputs), List.of(), null);
     }
@@ -95,7 +123,7 @@ public final class OnnxGraph {
     }
 
     private String unique(String hint) {
-        return hint + "_" + counter++;
+        return prefix + hint + "_" + counter++;
     }
 
     private static OnnxMl.ValueInfoProto valueInfo(String name, long... sampleDims) {

@@ -23,11 +23,28 @@ public final class Architectures {
     public static Architecture of(ModelKind kind, InputSpec in, int hidden, int latent) {
         return switch (kind) {
             case AE -> dense(in, List.of(), latent);
+            case RANDNET -> throw new IllegalArgumentException("randnet members are built by randNetMember");
             case DEEP_AE, DENOISING_AE -> dense(in, List.of(hidden), latent);
             case CONV_AE -> conv(in, latent);
             case VAE -> gaussian(dense(in, List.of(hidden), 2 * latent), in, latent);
             case CONV_VAE -> gaussian(conv(in, 2 * latent), in, latent);
         };
+    }
+
+    /**
+     * One member of a RandNet ensemble: an {@code ae} of the same size whose two dense layers each
+     * drop a random share of their connections, with masks drawn from the member's seed.
+     */
+    public static Architecture randNetMember(InputSpec in, int latent, float dropRate, long memberSeed) {
+        Architecture ae = dense(in, List.of(), latent);
+        List<Layer> enc = masked(ae.encoder(), dropRate, memberSeed * 2);
+        List<Layer> dec = masked(ae.decoder(), dropRate, memberSeed * 2 + 1);
+        return new Architecture(enc, dec, latent);
+    }
+
+    private static List<Layer> masked(List<Layer> layers, float dropRate, long seed) {
+        return layers.stream().map(l -> l instanceof Dense d ? (Layer) new Layer.MaskedDense(d.units(), dropRate, seed) : l)
+                .toList();
     }
 
     /**
@@ -101,9 +118,7 @@ public final class Architectures {
 
     /** A sigmoid keeps reconstructions in [0, 1] when that is exactly the input's range. */
     private static void addOutputActivation(InputSpec in, List<Layer> decoder) {
-        boolean unitRange = in.valueRange().equals(List.of(0.0, 1.0))
-                && in.mean().stream().allMatch(m -> m == 0.0) && in.std().stream().allMatch(s -> s == 1.0);
-        if (unitRange) {
+        if (in.isUnitRangeImage()) {
             decoder.add(new Sigmoid());
         }
     }

@@ -9,6 +9,12 @@ public sealed interface Layer {
     /** Fully connected: {@code y = x W^T + b}. */
     record Dense(int units) implements Layer {}
 
+    /**
+     * Fully connected with a fixed random share {@code dropRate} of its connections removed; the
+     * mask is drawn from {@code maskSeed} (RandNet's randomly connected autoencoders).
+     */
+    record MaskedDense(int units, float dropRate, long maskSeed) implements Layer {}
+
     /** 2-D convolution with a square kernel. */
     record Conv(int filters, int kernel, int stride, int padding) implements Layer {}
 
@@ -30,6 +36,6 @@ public sealed interface Layer {
 
     /** Whether the layer carries a weight and a bias. */
     default boolean hasParameters() {
-        return this instanceof Dense || this instanceof Conv;
+        return this instanceof Dense || this instanceof MaskedDense || this instanceof Conv;
     }
 }

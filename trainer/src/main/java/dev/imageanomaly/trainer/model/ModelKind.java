@@ -12,10 +12,11 @@ public enum ModelKind {
     DENOISING_AE("denoising-ae", Family.AUTOENCODER, true,
             "deep autoencoder trained to reconstruct clean images from noisy ones"),
     VAE("vae", Family.VAE, true, "dense variational autoencoder scored by reconstruction probability"),
-    CONV_VAE("conv-vae", Family.VAE, false, "convolutional variational autoencoder scored by reconstruction probability");
+    CONV_VAE("conv-vae", Family.VAE, false, "convolutional variational autoencoder scored by reconstruction probability"),
+    RANDNET("randnet", Family.ENSEMBLE, true, "ensemble of randomly connected autoencoders (RandNet)");
 
     /** Kinds that share a training procedure and an exporter. */
-    public enum Family { AUTOENCODER, VAE }
+    public enum Family { AUTOENCODER, VAE, ENSEMBLE }
 
     private final String id;
     private final Family family;

@@ -26,6 +26,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Trains the autoencoder kinds with Adam on the mean squared reconstruction error, keeping the
@@ -40,18 +41,34 @@ public final class AutoencoderTrainer {
      * @param metricsLog JSON-lines file that gets one line per epoch (null for none)
      */
     public AutoencoderTrainer(PrintStream console, Path metricsLog) {
-        this.loop = new EpochLoop(console, metricsLog);
+        this(new EpochLoop(console, metricsLog));
+    }
+
+    AutoencoderTrainer(EpochLoop loop) {
+        this.loop = loop;
     }
 
     public TrainedAutoencoder fit(ImageSet train, ImageSet validation, TrainingConfig config) {
         config.validate();
+        return fit(train, validation, config, Architectures.of(config.kind(), train.spec(), config.hidden(),
+                config.latent()), epoch -> config.batchSize());
+    }
+
+    /** @param batchSizes the batch size of each epoch (numbered from 1) */
+    TrainedAutoencoder fit(ImageSet train, ImageSet validation, TrainingConfig config, Architecture arch,
+            IntUnaryOperator batchSizes) {
         InputSpec in = train.spec();
-        Architecture arch = Architectures.of(config.kind(), in, config.hidden(), config.latent());
         Engine.getInstance().setRandomSeed((int) config.seed());
         Model model = Model.newInstance(config.kind().id());
         SequentialBlock block = DjlBlocks.autoencoder(arch);
         model.setBlock(block);
-        int stepsPerEpoch = (train.count() + config.batchSize() - 1) / config.batchSize();
+        // The schedule counts optimizer steps; with a growing batch size an epoch has fewer of them.
+        int totalSteps = 0;
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            int b = batchSizes.applyAsInt(epoch);
+            totalSteps += (train.count() + b - 1) / b;
+        }
+        int stepsPerEpoch = Math.max(1, totalSteps / config.epochs());
         DefaultTrainingConfig djl = new DefaultTrainingConfig(new L2Loss())
                 .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
                 .optOptimizer(Optimizer.adam()
@@ -62,7 +79,7 @@ public final class AutoencoderTrainer {
             trainer.initialize(new Shape(1, in.channels(), in.height(), in.width()));
             Random random = new Random(config.seed());
             List<EpochMetrics> history = loop.run(config, block, model.getNDManager(), train.count(),
-                    epoch -> trainEpoch(trainer, train, config, random, epoch),
+                    epoch -> trainEpoch(trainer, train, config, random, epoch, batchSizes.applyAsInt(epoch)),
                     () -> meanLoss(model, block, validation, config.batchSize()),
                     epoch -> config.learningRateTracker(stepsPerEpoch).getNewValue(epoch * stepsPerEpoch));
             return new TrainedAutoencoder(model, arch, in, config, history, (System.nanoTime() - start) / 1e9);
@@ -72,16 +89,18 @@ public final class AutoencoderTrainer {
         }
     }
 
-    private double trainEpoch(Trainer trainer, ImageSet train, TrainingConfig config, Random random, int epoch) {
+    private double trainEpoch(Trainer trainer, ImageSet train, TrainingConfig config, Random random, int epoch,
+            int batchSize) {
         InputSpec in = train.spec();
         int[] order = Splits.permutation(train.count(), random);
         ProgressBar bar = loop.progressBar(config, epoch, train.count());
         double lossSum = 0;
         int seen = 0;
-        for (int start = 0; start < order.length; start += config.batchSize()) {
-            int b = Math.min(config.batchSize(), order.length - start);
+        for (int start = 0; start < order.length; start += batchSize) {
+            int b = Math.min(batchSize, order.length - start);
             float[] clean = MiniBatch.gather(train, order, start, b);
-            float[] input = config.kind() == ModelKind.DENOISING_AE ? corrupt(clean, config.noiseStd(), random) : clean;
+            float[] input = config.kind() == ModelKind.DENOISING_AE ? corrupt(clean, config.noiseStd(), in.isUnitRangeImage(), random)
+                    : clean;
             try (NDManager m = trainer.getManager().newSubManager()) {
                 NDArray x = MiniBatch.images(m, input, in);
                 NDArray target = MiniBatch.images(m, clean, in);
@@ -104,11 +123,15 @@ public final class AutoencoderTrainer {
         return lossSum / seen;
     }
 
-    /** Gaussian noise clipped to the valid pixel range; a seeded generator keeps runs repeatable. */
-    private static float[] corrupt(float[] clean, float std, Random random) {
+    /**
+     * Gaussian noise, clipped to [0, 1] for unit-range images (standardized features have no bounds);
+     * a seeded generator keeps runs repeatable.
+     */
+    private static float[] corrupt(float[] clean, float std, boolean clipToUnitRange, Random random) {
         float[] noisy = new float[clean.length];
         for (int i = 0; i < clean.length; i++) {
-            noisy[i] = Math.max(0f, Math.min(1f, clean[i] + (float) (random.nextGaussian() * std)));
+            float v = clean[i] + (float) (random.nextGaussian() * std);
+            noisy[i] = clipToUnitRange ? Math.max(0f, Math.min(1f, v)) : v;
         }
         return noisy;
     }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleSupplier;
@@ -28,14 +29,21 @@ final class EpochLoop {
 
     private final PrintStream console;
     private final Path metricsLog;
+    private final String label;
 
     /**
      * @param console where the epoch lines go (null for none)
-     * @param metricsLog JSON-lines file that gets one line per epoch (null for none)
+     * @param metricsLog JSON-lines file that gets one line per epoch, appended (null for none)
      */
     EpochLoop(PrintStream console, Path metricsLog) {
+        this(console, metricsLog, "");
+    }
+
+    /** @param label what the console lines start with, to tell apart the networks one job trains */
+    EpochLoop(PrintStream console, Path metricsLog, String label) {
         this.console = console;
         this.metricsLog = metricsLog;
+        this.label = label;
     }
 
     /**
@@ -46,7 +54,8 @@ final class EpochLoop {
     List<EpochMetrics> run(TrainingConfig config, Block block, NDManager manager, int trainCount,
             IntToDoubleFunction trainEpoch, DoubleSupplier validationLoss, IntToDoubleFunction learningRate) {
         List<EpochMetrics> history = new ArrayList<>();
-        try (Writer log = metricsLog == null ? Writer.nullWriter() : Files.newBufferedWriter(metricsLog)) {
+        try (Writer log = metricsLog == null ? Writer.nullWriter() : Files.newBufferedWriter(metricsLog,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             ObjectMapper json = new ObjectMapper();
             double bestLoss = Double.POSITIVE_INFINITY;
             byte[] bestParameters = null;
@@ -69,10 +78,10 @@ final class EpochLoop {
                 history.add(m);
                 log.write(json.writeValueAsString(m) + "\n");
                 log.flush();
-                say("epoch %d/%d: train loss %.5f, validation loss %.5f%s, %.1f s, %.0f img/s", epoch,
-                        config.epochs(), trainLoss, valLoss, best ? " (best)" : "", seconds, m.imagesPerSecond());
+                say("%sepoch %d/%d: train loss %.5f, validation loss %.5f%s, %.1f s, %.0f img/s", label,
+                        epoch, config.epochs(), trainLoss, valLoss, best ? " (best)" : "", seconds, m.imagesPerSecond());
                 if (config.patience() > 0 && sinceBest >= config.patience()) {
-                    say("early stop: validation loss has not improved for %d epochs", sinceBest);
+                    say("%searly stop: validation loss has not improved for %d epochs", label, sinceBest);
                     break;
                 }
             }
@@ -86,7 +95,7 @@ final class EpochLoop {
     /** A bar redrawn in place only makes sense on a terminal; logs and CI get the epoch summary line alone. */
     ProgressBar progressBar(TrainingConfig config, int epoch, int total) {
         return console == null || System.console() == null ? null
-                : new ProgressBar(console, String.format("epoch %d/%d", epoch, config.epochs()), total);
+                : new ProgressBar(console, String.format("%sepoch %d/%d", label, epoch, config.epochs()), total);
     }
 
     void say(String format, Object... args) {

@@ -1,6 +1,7 @@
 package dev.imageanomaly.trainer.train;
 
 import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.model.ModelKind;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -15,9 +16,15 @@ public final class ModelTrainers {
      */
     public static TrainedModel fit(ImageSet train, ImageSet validation, TrainingConfig config, PrintStream console,
             Path metricsLog) {
+        if (train.spec().isFeatures() && !config.kind().dense()) {
+            throw new IllegalArgumentException(config.kind().id() + " trains on images only; for feature vectors use "
+                    + "one of the dense kinds: " + java.util.Arrays.stream(ModelKind.values()).filter(ModelKind::dense)
+                            .map(ModelKind::id).collect(java.util.stream.Collectors.joining(", ")));
+        }
         return switch (config.kind().family()) {
             case AUTOENCODER -> new AutoencoderTrainer(console, metricsLog).fit(train, validation, config);
             case VAE -> new VaeTrainer(console, metricsLog).fit(train, validation, config);
+            case ENSEMBLE -> new RandNetTrainer(console, metricsLog).fit(train, validation, config);
         };
     }
 }

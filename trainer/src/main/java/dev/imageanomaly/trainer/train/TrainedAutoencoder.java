@@ -8,6 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.export.AutoencoderExporter;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.model.Architecture;
@@ -79,6 +80,22 @@ public final class TrainedAutoencoder implements TrainedModel {
         }
     }
 
+    /** Per-sample mean squared reconstruction error of a whole set, by DJL's forward pass. */
+    float[] errors(ImageSet set) {
+        int batch = 256;
+        float[] errors = new float[set.count()];
+        for (int start = 0; start < set.count(); start += batch) {
+            int b = Math.min(batch, set.count() - start);
+            float[] scores = reference(MiniBatch.slice(set, start, b), b).get(AutoencoderExporter.SCORE);
+            System.arraycopy(scores, 0, errors, start, b);
+        }
+        return errors;
+    }
+
+    Architecture layers() {
+        return architecture;
+    }
+
     /** {@code [N, ...] -> [N]}: the mean over every axis but the first (DJL's engine reduces one axis at a time). */
     static NDArray perSampleMean(NDArray values) {
         return values.reshape(values.getShape().get(0), -1).mean(new int[] {1});
@@ -88,7 +105,7 @@ public final class TrainedAutoencoder implements TrainedModel {
         return block().getChildren().get(index).getValue();
     }
 
-    private SequentialBlock block() {
+    SequentialBlock block() {
         return (SequentialBlock) model.getBlock();
     }
 

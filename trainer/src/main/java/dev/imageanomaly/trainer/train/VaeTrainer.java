@@ -48,7 +48,7 @@ public final class VaeTrainer {
         Architecture arch = Architectures.of(config.kind(), in, config.hidden(), config.latent());
         Engine.getInstance().setRandomSeed((int) config.seed());
         Model model = Model.newInstance(config.kind().id());
-        VaeBlock block = new VaeBlock(arch, unitRange(in));
+        VaeBlock block = new VaeBlock(arch, in.isUnitRangeImage());
         model.setBlock(block);
         int stepsPerEpoch = (train.count() + config.batchSize() - 1) / config.batchSize();
         DefaultTrainingConfig djl = new DefaultTrainingConfig(new L2Loss())
@@ -131,10 +131,5 @@ public final class VaeTrainer {
             values[i] = (float) random.nextGaussian();
         }
         return values;
-    }
-
-    static boolean unitRange(InputSpec in) {
-        return in.valueRange().equals(List.of(0.0, 1.0)) && in.mean().stream().allMatch(v -> v == 0.0)
-                && in.std().stream().allMatch(v -> v == 1.0);
     }
 }

@@ -1,0 +1,70 @@
+package dev.imageanomaly.trainer.train;
+
+import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.model.Architecture;
+import dev.imageanomaly.trainer.model.Architectures;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RandNet (Chen et al. 2017, "Outlier Detection with Autoencoder Ensembles"): several autoencoders,
+ * each with its own fixed random connection mask, each trained with adaptive sampling (a batch size
+ * that grows over the epochs). After training, each member's reconstruction errors on the training
+ * images give the mean and spread that standardize its score, so members with different error
+ * scales vote on equal terms.
+ */
+public final class RandNetTrainer {
+
+    private final PrintStream console;
+    private final Path metricsLog;
+
+    public RandNetTrainer(PrintStream console, Path metricsLog) {
+        this.console = console;
+        this.metricsLog = metricsLog;
+    }
+
+    public TrainedRandNet fit(ImageSet train, ImageSet validation, TrainingConfig config) {
+        config.validate();
+        TrainingConfig.EnsembleOptions ensemble = config.ensemble();
+        long start = System.nanoTime();
+        List<TrainedAutoencoder> members = new ArrayList<>();
+        try {
+            for (int m = 0; m < ensemble.members(); m++) {
+                long memberSeed = config.seed() + 1_000L * m;
+                Architecture arch = Architectures.randNetMember(train.spec(), config.latent(), ensemble.dropRate(),
+                        memberSeed);
+                String label = String.format("member %d/%d: ", m + 1, ensemble.members());
+                members.add(new AutoencoderTrainer(new EpochLoop(console, metricsLog, label)).fit(train, validation,
+                        config.withSeed(memberSeed), arch,
+                        epoch -> ensemble.batchSizeAt(epoch, config.epochs(), config.batchSize())));
+            }
+            List<ErrorStats> stats = members.stream().map(member -> ErrorStats.of(member.errors(train))).toList();
+            return new TrainedRandNet(members, stats, train.spec(), config, (System.nanoTime() - start) / 1e9);
+        } catch (RuntimeException e) {
+            members.forEach(TrainedAutoencoder::close);
+            throw e;
+        }
+    }
+
+    /** Mean and standard deviation of one member's reconstruction errors on the training images. */
+    public record ErrorStats(double mean, double std) {
+        static ErrorStats of(float[] errors) {
+            double sum = 0;
+            for (float e : errors) {
+                sum += e;
+            }
+            double mean = sum / errors.length;
+            double sq = 0;
+            for (float e : errors) {
+                sq += (e - mean) * (e - mean);
+            }
+            return new ErrorStats(mean, Math.max(Math.sqrt(sq / errors.length), 1e-12));
+        }
+
+        double standardize(double error) {
+            return (error - mean) / std;
+        }
+    }
+}

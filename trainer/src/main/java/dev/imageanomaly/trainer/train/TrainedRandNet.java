@@ -1,0 +1,123 @@
+package dev.imageanomaly.trainer.train;
+
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.export.AutoencoderExporter;
+import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.export.RandNetExporter;
+import dev.imageanomaly.trainer.train.RandNetTrainer.ErrorStats;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A trained RandNet ensemble: its members and the error statistics that standardize their scores. */
+public final class TrainedRandNet implements TrainedModel {
+
+    private final List<TrainedAutoencoder> members;
+    private final List<ErrorStats> stats;
+    private final InputSpec input;
+    private final TrainingConfig config;
+    private final double trainingSeconds;
+
+    TrainedRandNet(List<TrainedAutoencoder> members, List<ErrorStats> stats, InputSpec input, TrainingConfig config,
+            double trainingSeconds) {
+        this.members = List.copyOf(members);
+        this.stats = List.copyOf(stats);
+        this.input = input;
+        this.config = config;
+        this.trainingSeconds = trainingSeconds;
+    }
+
+    @Override
+    public TrainingConfig config() {
+        return config;
+    }
+
+    /**
+     * The ensemble's learning curve: per epoch, the members' mean losses over the members that ran
+     * it; "best" marks the epochs whose mean validation loss was the lowest so far.
+     */
+    @Override
+    public List<EpochMetrics> history() {
+        int longest = members.stream().mapToInt(m -> m.history().size()).max().orElse(0);
+        List<EpochMetrics> curve = new ArrayList<>();
+        double bestLoss = Double.POSITIVE_INFINITY;
+        for (int e = 0; e < longest; e++) {
+            int epoch = e;
+            List<EpochMetrics> ran = members.stream().filter(m -> m.history().size() > epoch)
+                    .map(m -> m.history().get(epoch)).toList();
+            double train = ran.stream().mapToDouble(EpochMetrics::trainLoss).average().orElseThrow();
+            double validation = ran.stream().mapToDouble(EpochMetrics::validationLoss).average().orElseThrow();
+            double seconds = ran.stream().mapToDouble(EpochMetrics::seconds).sum();
+            double images = ran.stream().mapToDouble(m -> m.imagesPerSecond() * m.seconds()).sum();
+            boolean best = validation < bestLoss;
+            bestLoss = Math.min(bestLoss, validation);
+            curve.add(new EpochMetrics(e + 1, train, validation, ran.get(0).learningRate(), seconds, images / seconds,
+                    best));
+        }
+        return curve;
+    }
+
+    @Override
+    public double trainingSeconds() {
+        return trainingSeconds;
+    }
+
+    @Override
+    public String architecture() {
+        return members.size() + " x " + members.get(0).architecture();
+    }
+
+    @Override
+    public Map<String, Object> facts() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("members", members.size());
+        facts.put("dropRate", config.ensemble().dropRate());
+        facts.put("batchSizes", List.of(config.batchSize(), config.ensemble().finalBatchSize()));
+        facts.put("memberEpochsRun", members.stream().map(m -> m.history().size()).toList());
+        facts.put("memberErrorStats", stats.stream().map(s -> List.of(s.mean(), s.std())).toList());
+        return facts;
+    }
+
+    @Override
+    public ExportedModel export(String graphName) {
+        return RandNetExporter.export(graphName, members.stream().map(TrainedAutoencoder::layers).toList(),
+                members.stream().map(TrainedAutoencoder::block).toList(), stats, input);
+    }
+
+    @Override
+    public Map<String, float[]> reference(float[] batch, int count) {
+        int m = members.size();
+        int n = input.sampleSize();
+        float[] memberScores = new float[count * m];
+        float[] meanRecon = new float[count * n];
+        for (int j = 0; j < m; j++) {
+            Map<String, float[]> out = members.get(j).reference(batch, count);
+            float[] errors = out.get(AutoencoderExporter.SCORE);
+            for (int i = 0; i < count; i++) {
+                memberScores[i * m + j] = (float) stats.get(j).standardize(errors[i]);
+            }
+            float[] recon = out.get(AutoencoderExporter.RECONSTRUCTION);
+            for (int k = 0; k < recon.length; k++) {
+                meanRecon[k] += recon[k] / m;
+            }
+        }
+        float[] score = new float[count];
+        for (int i = 0; i < count; i++) {
+            float[] row = Arrays.copyOfRange(memberScores, i * m, (i + 1) * m);
+            Arrays.sort(row);
+            score[i] = (row[(m - 1) / 2] + row[m / 2]) / 2;
+        }
+        Map<String, float[]> out = new LinkedHashMap<>();
+        out.put(RandNetExporter.SCORE, score);
+        out.put(RandNetExporter.RECONSTRUCTION, meanRecon);
+        out.put(RandNetExporter.MEMBER_SCORES, memberScores);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        members.forEach(TrainedAutoencoder::close);
+    }
+}
