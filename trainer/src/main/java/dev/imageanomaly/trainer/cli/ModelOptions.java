@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
 
     @Option(names = "--kind", defaultValue = "conv-ae",
-            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae (default: ${DEFAULT-VALUE})")
+            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae, randnet (default: ${DEFAULT-VALUE}); "
+                    + "the dense kinds (all but conv-*) also train on CSV feature vectors")
     String kind;
 
     @Option(names = "--epochs", defaultValue = "10", description = "most epochs (default: ${DEFAULT-VALUE})")

@@ -25,7 +25,8 @@ public final class TrainCommand implements Callable<Integer> {
     boolean help;
 
     @Option(names = "--data", required = true, paramLabel = "PATH",
-            description = "normal images: an IDX file (gzipped or not) or a folder of PNG/JPEG/BMP/GIF images")
+            description = "normal samples: an IDX file (gzipped or not), a folder of PNG/JPEG/BMP/GIF images, "
+                    + "or a CSV table of numeric features with a header row (optional integer column label)")
     Path data;
 
     @Option(names = "--labels", paramLabel = "FILE",

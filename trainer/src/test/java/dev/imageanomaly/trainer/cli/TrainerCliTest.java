@@ -126,7 +126,7 @@ class TrainerCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "score", "evaluate", "bench"})
+    @ValueSource(strings = {"train", "score", "evaluate", "bench", "generate", "quality-bench"})
     void eachSubcommandsHelpExitsZeroAndShowsAnExample(String subcommand) {
         Run run = cli(subcommand, "--help");
 
@@ -261,5 +261,36 @@ class TrainerCliTest {
             assertThat(run.out()).contains("| batch | images/s | ms/batch |").containsPattern("\\| 1 \\| \\d+ \\|")
                     .containsPattern("\\| 8 \\| \\d+ \\|");
         }
+    }
+
+    // ---- tabular: a CSV table in, the same table scored ----
+
+    @Test
+    void aCsvTableTrainsOnItsInliersAndScoresEveryRowWithTheBundlesStandardization(@TempDir Path work)
+            throws IOException {
+        String table = ShippedData.path("tabular/breastw.csv").toString();
+        Run train = cli("train", "--data", table, "--classes", "0", "--kind", "deep-ae", "--epochs", "20",
+                "--out", work.toString(), "--name", "breastw", "--version", "v1");
+        assertThat(train.exit()).as(train.toString()).isZero();
+        assertThat(train.out()).contains("1x1x9 input");
+        assertThat(ModelBundle.load(work.resolve("breastw/v1")).manifest().input().layout()).isEqualTo("features");
+
+        Path scores = work.resolve("scores.csv");
+        Run score = cli("score", "--bundle", work.resolve("breastw/v1").toString(), "--input", table,
+                "--out", scores.toString(), "--provider", "cpu");
+
+        assertThat(score.exit()).as(score.toString()).isZero();
+        List<String> lines = Files.readAllLines(scores);
+        assertThat(lines).hasSize(1 + 683);
+        assertThat(lines.get(1)).startsWith("breastw.csv#0,");
+    }
+
+    @Test
+    void anImageBundleRefusesACsvTableSayingSo(@TempDir Path work) {
+        Run run = cli("train", "--data", ShippedData.path("tabular/breastw.csv").toString(), "--kind", "conv-ae",
+                "--out", work.toString());
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("conv-ae trains on images only");
     }
 }
