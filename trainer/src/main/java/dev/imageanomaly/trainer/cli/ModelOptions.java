@@ -19,8 +19,8 @@ public final class ModelOptions {
     @Option(names = "--epochs", defaultValue = "10", description = "most epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "default: ${DEFAULT-VALUE}")
-    int batchSize;
+    @Option(names = "--batch-size", description = "default: 128; randnet: 32, the first epoch's (it grows)")
+    Integer batchSize;
 
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     float learningRate;
@@ -59,7 +59,7 @@ public final class ModelOptions {
             description = "randnet: share of connections each member drops (default: ${DEFAULT-VALUE})")
     float dropRate;
 
-    @Option(names = "--final-batch-size", defaultValue = "512",
+    @Option(names = "--final-batch-size", defaultValue = "256",
             description = "randnet: batch size of the last epoch, grown from --batch-size (default: ${DEFAULT-VALUE})")
     int finalBatchSize;
 
@@ -86,7 +86,9 @@ public final class ModelOptions {
 
     /** The configuration these options describe, validated. */
     public TrainingConfig config() {
-        TrainingConfig config = new TrainingConfig(ModelKind.parse(kind), epochs, batchSize, learningRate,
+        ModelKind modelKind = ModelKind.parse(kind);
+        TrainingConfig config = new TrainingConfig(modelKind, epochs,
+                batchSize != null ? batchSize : TrainingConfig.defaults(modelKind).batchSize(), learningRate,
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
                 new GanOptions(criticSteps, clip, kappa, encoderEpochs), densityComponents);

@@ -51,7 +51,7 @@ public record TrainingConfig(
      */
     public record EnsembleOptions(int members, float dropRate, int finalBatchSize) {
         public static EnsembleOptions defaults() {
-            return new EnsembleOptions(7, 0.3f, 512);
+            return new EnsembleOptions(7, 0.3f, 256);
         }
 
         /** The batch size of an epoch (numbered from 1) of {@code epochs}. */
@@ -76,8 +76,12 @@ public record TrainingConfig(
         }
     }
 
+    /**
+     * The defaults of a kind. RandNet starts from small batches: its batch size grows each epoch,
+     * and starting at the others' 128 leaves each member too few updates to learn the data.
+     */
     public static TrainingConfig defaults(ModelKind kind) {
-        return new TrainingConfig(kind, 10, 128, 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42,
+        return new TrainingConfig(kind, 10, kind == ModelKind.RANDNET ? 32 : 128, 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42,
                 VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), 0);
     }
 

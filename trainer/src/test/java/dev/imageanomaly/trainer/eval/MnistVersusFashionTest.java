@@ -32,6 +32,25 @@ class MnistVersusFashionTest {
         assertSeparates(ModelKind.CONV_VAE, 8, bundles);
     }
 
+    @Test
+    void aRandNetEnsembleSeparatesBetterThanASingleAutoencoderOfTheSameSize(@TempDir Path bundles) throws Exception {
+        double single = auroc(ModelKind.AE, 10, bundles);
+        double ensemble = auroc(ModelKind.RANDNET, 10, bundles);
+
+        System.out.printf("ae AUROC %.4f, randnet AUROC %.4f%n", single, ensemble);
+        assertThat(ensemble).isGreaterThan(single);
+    }
+
+    private static double auroc(ModelKind kind, int epochs, Path bundles) throws Exception {
+        ImageSet digits = ShippedData.mnist10k();
+        ModelBundle bundle = new TrainingJob(null).run(digits.where(i -> i < 8000), new TrainingJob.Request(
+                "mnist-" + kind.id(), "test", bundles, TrainingConfig.defaults(kind).withEpochs(epochs), 0.1, 0.01));
+        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle.directory(), EngineOptions.cpu())) {
+            return Evaluation.evaluate(detector, Evaluation.normalVersusAnomalous(digits.where(i -> i >= 8000),
+                    ShippedData.fashionTest().first(2000))).auroc();
+        }
+    }
+
     private static void assertSeparates(ModelKind kind, int epochs, Path bundles) throws Exception {
         ImageSet digits = ShippedData.mnist10k();
         ImageSet trainDigits = digits.where(i -> i < 8000);
