@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
 
     @Option(names = "--kind", defaultValue = "conv-ae",
-            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae (default: ${DEFAULT-VALUE})")
+            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae, wgan (default: ${DEFAULT-VALUE})")
     String kind;
 
     @Option(names = "--epochs", defaultValue = "10", description = "most epochs (default: ${DEFAULT-VALUE})")
@@ -75,6 +75,10 @@ public final class ModelOptions {
     @Option(names = "--encoder-epochs", defaultValue = "10", description = "wgan: encoder training epochs (default: ${DEFAULT-VALUE})")
     int encoderEpochs;
 
+    @Option(names = "--gan-lr", defaultValue = "0.0001",
+            description = "wgan: learning rate of generator and critic; --lr is the encoder's (default: ${DEFAULT-VALUE})")
+    float ganLearningRate;
+
     @Option(names = "--density-components", defaultValue = "0", paramLabel = "K",
             description = "add a latent-density feature: a K-component Gaussian mixture on the training codes, "
                     + "combined with the model's score; 0 = off (default: ${DEFAULT-VALUE})")
@@ -88,7 +92,7 @@ public final class ModelOptions {
         TrainingConfig config = new TrainingConfig(ModelKind.parse(kind), epochs, batchSize, learningRate,
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
-                new GanOptions(criticSteps, clip, kappa, encoderEpochs), densityComponents);
+                new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate), densityComponents);
         config.validate();
         return config;
     }

@@ -31,6 +31,8 @@ public final class Architectures {
             case CONV_AE -> conv(in, latent);
             case VAE -> gaussian(dense(in, List.of(hidden), 2 * latent), in, latent);
             case CONV_VAE -> gaussian(conv(in, 2 * latent), in, latent);
+            // f-AnoGAN's encoder and generator are shaped like a convolutional autoencoder's two halves.
+            case WGAN -> conv(in, latent);
         };
     }
 

@@ -12,10 +12,12 @@ public enum ModelKind {
     DENOISING_AE("denoising-ae", Family.AUTOENCODER, true,
             "deep autoencoder trained to reconstruct clean images from noisy ones"),
     VAE("vae", Family.VAE, true, "dense variational autoencoder scored by reconstruction probability"),
-    CONV_VAE("conv-vae", Family.VAE, false, "convolutional variational autoencoder scored by reconstruction probability");
+    CONV_VAE("conv-vae", Family.VAE, false, "convolutional variational autoencoder scored by reconstruction probability"),
+    WGAN("wgan", Family.GAN, false,
+            "Wasserstein GAN with an encoder trained after it (f-AnoGAN), scored by image and critic-feature residuals");
 
     /** Kinds that share a training procedure and an exporter. */
-    public enum Family { AUTOENCODER, VAE }
+    public enum Family { AUTOENCODER, VAE, GAN }
 
     private final String id;
     private final Family family;

@@ -18,6 +18,7 @@ public final class ModelTrainers {
         return switch (config.kind().family()) {
             case AUTOENCODER -> new AutoencoderTrainer(console, metricsLog).fit(train, validation, config);
             case VAE -> new VaeTrainer(console, metricsLog).fit(train, validation, config);
+            case GAN -> new WganTrainer(console, metricsLog).fit(train, validation, config);
         };
     }
 }

@@ -69,10 +69,11 @@ public record TrainingConfig(
      * @param clip weight clipping bound of the critic (the Lipschitz constraint)
      * @param kappa weight of the critic-feature distance in the f-AnoGAN score
      * @param encoderEpochs epochs of encoder training with generator and critic frozen
+     * @param learningRate of generator and critic; GANs need a far smaller one than the encoder's
      */
-    public record GanOptions(int criticSteps, float clip, float kappa, int encoderEpochs) {
+    public record GanOptions(int criticSteps, float clip, float kappa, int encoderEpochs, float learningRate) {
         public static GanOptions defaults() {
-            return new GanOptions(5, 0.01f, 1f, 10);
+            return new GanOptions(5, 0.01f, 1f, 10, 1e-4f);
         }
     }
 
@@ -118,6 +119,7 @@ public record TrainingConfig(
         require(gan.clip() > 0, "critic weight clip must be positive");
         require(gan.kappa() >= 0, "kappa must not be negative");
         require(gan.encoderEpochs() > 0, "encoder epochs must be positive");
+        require(gan.learningRate() > 0, "GAN learning rate must be positive");
         require(densityComponents >= 0, "density components must not be negative");
     }
 
