@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Sample images from a generative bundle (vae, conv-vae, wgan) into a PNG grid.",
-        description = {"Draw codes from the prior N(0, I), decode them with the bundle's generator graph,",
-            "and tile the images into one PNG.",
+        description = {"Draw codes from the prior N(0, I), turn them into images with the bundle's generator graph",
+            "(a VAE's decoder, a WGAN's generator), and tile the images into one PNG.",
             "Example: generate --bundle models/mnist-conv-vae/v1 --count 64 --out samples.png"})
 public final class GenerateCommand implements Callable<Integer> {
 

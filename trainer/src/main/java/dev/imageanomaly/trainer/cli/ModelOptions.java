@@ -12,14 +12,14 @@ import picocli.CommandLine.Option;
 public final class ModelOptions {
 
     @Option(names = "--kind", defaultValue = "conv-ae",
-            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae, randnet (default: ${DEFAULT-VALUE}); "
-                    + "the dense kinds (all but conv-*) also train on CSV feature vectors")
+            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae, randnet, wgan (default: ${DEFAULT-VALUE}); "
+                    + "the dense kinds (ae, deep-ae, denoising-ae, vae, randnet) also train on CSV feature vectors")
     String kind;
 
     @Option(names = "--epochs", defaultValue = "10", description = "most epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch-size", description = "default: 128; randnet: 32, the first epoch's (it grows)")
+    @Option(names = "--batch-size", description = "default: 128; randnet: 32, the first epoch's (it grows); wgan: 64")
     Integer batchSize;
 
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
@@ -63,7 +63,7 @@ public final class ModelOptions {
             description = "randnet: batch size of the last epoch, grown from --batch-size (default: ${DEFAULT-VALUE})")
     int finalBatchSize;
 
-    @Option(names = "--critic-steps", defaultValue = "5", description = "wgan: critic updates per generator update (default: ${DEFAULT-VALUE})")
+    @Option(names = "--critic-steps", defaultValue = "2", description = "wgan: critic updates per generator update (default: ${DEFAULT-VALUE})")
     int criticSteps;
 
     @Option(names = "--clip", defaultValue = "0.01", description = "wgan: critic weight clipping (default: ${DEFAULT-VALUE})")
@@ -73,8 +73,12 @@ public final class ModelOptions {
             description = "wgan: weight of the critic-feature residual in the score (default: ${DEFAULT-VALUE})")
     float kappa;
 
-    @Option(names = "--encoder-epochs", defaultValue = "10", description = "wgan: encoder training epochs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--encoder-epochs", defaultValue = "3", description = "wgan: encoder training epochs (default: ${DEFAULT-VALUE})")
     int encoderEpochs;
+
+    @Option(names = "--gan-lr", defaultValue = "0.0005",
+            description = "wgan: learning rate of generator and critic; --lr is the encoder's (default: ${DEFAULT-VALUE})")
+    float ganLearningRate;
 
     @Option(names = "--density-components", defaultValue = "0", paramLabel = "K",
             description = "add a latent-density feature: a K-component Gaussian mixture on the training codes, "
@@ -91,7 +95,7 @@ public final class ModelOptions {
                 batchSize != null ? batchSize : TrainingConfig.defaults(modelKind).batchSize(), learningRate,
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
-                new GanOptions(criticSteps, clip, kappa, encoderEpochs), densityComponents);
+                new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate), densityComponents);
         config.validate();
         return config;
     }

@@ -2,6 +2,7 @@ package dev.imageanomaly.trainer.export;
 
 import static dev.imageanomaly.trainer.export.OnnxGraph.integer;
 import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
+import static dev.imageanomaly.trainer.export.OnnxGraph.real;
 import static dev.imageanomaly.trainer.export.OnnxGraph.string;
 
 import ai.djl.ndarray.NDArray;
@@ -47,6 +48,8 @@ final class LayerExporter {
                     string("coordinate_transformation_mode", "asymmetric"), string("nearest_mode", "floor")), null);
         } else if (layer instanceof Layer.Relu) {
             return g.node("Relu", x);
+        } else if (layer instanceof Layer.LeakyRelu l) {
+            return g.node("LeakyRelu", List.of(x), List.of(real("alpha", l.alpha())), null);
         } else if (layer instanceof Layer.Sigmoid) {
             return g.node("Sigmoid", x);
         } else if (layer instanceof Layer.Flatten) {

@@ -4,6 +4,7 @@ import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.model.Layer.Conv;
 import dev.imageanomaly.trainer.model.Layer.Dense;
 import dev.imageanomaly.trainer.model.Layer.Flatten;
+import dev.imageanomaly.trainer.model.Layer.LeakyRelu;
 import dev.imageanomaly.trainer.model.Layer.Relu;
 import dev.imageanomaly.trainer.model.Layer.Sigmoid;
 import dev.imageanomaly.trainer.model.Layer.Unflatten;
@@ -13,6 +14,9 @@ import java.util.List;
 
 /** The layer lists of each model kind, sized to the input. */
 public final class Architectures {
+
+    /** Negative slope of the critic's leaky ReLUs, as in DCGAN's discriminator. */
+    private static final float CRITIC_SLOPE = 0.2f;
 
     private Architectures() {}
 
@@ -28,6 +32,8 @@ public final class Architectures {
             case CONV_AE -> conv(in, latent);
             case VAE -> gaussian(dense(in, List.of(hidden), 2 * latent), in, latent);
             case CONV_VAE -> gaussian(conv(in, 2 * latent), in, latent);
+            // f-AnoGAN's encoder and generator are shaped like a convolutional autoencoder's two halves.
+            case WGAN -> conv(in, latent);
         };
     }
 
@@ -45,6 +51,20 @@ public final class Architectures {
     private static List<Layer> masked(List<Layer> layers, float dropRate, long seed) {
         return layers.stream().map(l -> l instanceof Dense d ? (Layer) new Layer.MaskedDense(d.units(), dropRate, seed) : l)
                 .toList();
+    }
+
+    /**
+     * The WGAN critic: two stride-2 convolutions with leaky ReLUs, flattened into the features
+     * whose distance f-AnoGAN adds to the score, then one linear unit. No output activation: a
+     * Wasserstein critic scores without bounds.
+     */
+    public static Critic critic(InputSpec in) {
+        requireSidesDivisibleBy4(in);
+        return new Critic(List.of(
+                new Conv(32, 3, 2, 1), new LeakyRelu(CRITIC_SLOPE),
+                new Conv(64, 3, 2, 1), new LeakyRelu(CRITIC_SLOPE),
+                new Flatten()),
+                List.of(new Dense(1)));
     }
 
     /**
@@ -94,10 +114,7 @@ public final class Architectures {
 
     /** Two stride-2 convolutions down, two (2x upsample, convolution) steps up: sides must divide by 4. */
     private static Architecture conv(InputSpec in, int latent) {
-        if (in.height() % 4 != 0 || in.width() % 4 != 0) {
-            throw new IllegalArgumentException("convolutional kinds need height and width divisible by 4, got "
-                    + in.height() + "x" + in.width() + "; resize the input (--size HxW)");
-        }
+        requireSidesDivisibleBy4(in);
         int c1 = 32;
         int c2 = 64;
         int h = in.height() / 4;
@@ -114,6 +131,13 @@ public final class Architectures {
                 new Upsample(2), new Conv(in.channels(), 3, 1, 1)));
         addOutputActivation(in, dec);
         return new Architecture(enc, dec, latent);
+    }
+
+    private static void requireSidesDivisibleBy4(InputSpec in) {
+        if (in.height() % 4 != 0 || in.width() % 4 != 0) {
+            throw new IllegalArgumentException("convolutional kinds need height and width divisible by 4, got "
+                    + in.height() + "x" + in.width() + "; resize the input (--size HxW)");
+        }
     }
 
     /** A sigmoid keeps reconstructions in [0, 1] when that is exactly the input's range. */

@@ -21,6 +21,11 @@ public final class DjlBlocks {
         return new SequentialBlock().add(sequence(arch.encoder())).add(sequence(arch.decoder()));
     }
 
+    /** A critic block whose two children are the feature layers and the scoring head. */
+    public static SequentialBlock critic(Critic critic) {
+        return new SequentialBlock().add(sequence(critic.features())).add(sequence(critic.head()));
+    }
+
     public static SequentialBlock sequence(List<Layer> layers) {
         SequentialBlock seq = new SequentialBlock();
         layers.forEach(l -> seq.add(block(l)));
@@ -41,6 +46,8 @@ public final class DjlBlocks {
                     "upsample");
         } else if (layer instanceof Layer.Relu) {
             return Activation.reluBlock();
+        } else if (layer instanceof Layer.LeakyRelu l) {
+            return Activation.leakyReluBlock(l.alpha());
         } else if (layer instanceof Layer.Sigmoid) {
             return new LambdaBlock(Activation::sigmoid, "sigmoid");
         } else if (layer instanceof Layer.Flatten) {

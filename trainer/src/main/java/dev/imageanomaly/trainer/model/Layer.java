@@ -26,6 +26,12 @@ public sealed interface Layer {
 
     record Relu() implements Layer {}
 
+    /**
+     * {@code max(x, alpha * x)}: a ReLU that keeps a small slope for negative inputs, so a
+     * discriminating network (the WGAN critic) passes gradient back for every input.
+     */
+    record LeakyRelu(float alpha) implements Layer {}
+
     record Sigmoid() implements Layer {}
 
     /** {@code [N, C, H, W] -> [N, C*H*W]}. */

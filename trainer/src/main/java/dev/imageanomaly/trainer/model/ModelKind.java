@@ -13,10 +13,12 @@ public enum ModelKind {
             "deep autoencoder trained to reconstruct clean images from noisy ones"),
     VAE("vae", Family.VAE, true, "dense variational autoencoder scored by reconstruction probability"),
     CONV_VAE("conv-vae", Family.VAE, false, "convolutional variational autoencoder scored by reconstruction probability"),
-    RANDNET("randnet", Family.ENSEMBLE, true, "ensemble of randomly connected autoencoders (RandNet)");
+    RANDNET("randnet", Family.ENSEMBLE, true, "ensemble of randomly connected autoencoders (RandNet)"),
+    WGAN("wgan", Family.GAN, false,
+            "Wasserstein GAN with an encoder trained after it (f-AnoGAN), scored by image and critic-feature residuals");
 
     /** Kinds that share a training procedure and an exporter. */
-    public enum Family { AUTOENCODER, VAE, ENSEMBLE }
+    public enum Family { AUTOENCODER, VAE, ENSEMBLE, GAN }
 
     private final String id;
     private final Family family;

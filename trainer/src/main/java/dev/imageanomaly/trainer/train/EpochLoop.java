@@ -94,8 +94,11 @@ final class EpochLoop {
 
     /** A bar redrawn in place only makes sense on a terminal; logs and CI get the epoch summary line alone. */
     ProgressBar progressBar(TrainingConfig config, int epoch, int total) {
-        return console == null || System.console() == null ? null
-                : new ProgressBar(console, String.format("%sepoch %d/%d", label, epoch, config.epochs()), total);
+        return progressBar(String.format("%sepoch %d/%d", label, epoch, config.epochs()), total);
+    }
+
+    ProgressBar progressBar(String label, int total) {
+        return console == null || System.console() == null ? null : new ProgressBar(console, label, total);
     }
 
     void say(String format, Object... args) {
@@ -104,7 +107,7 @@ final class EpochLoop {
         }
     }
 
-    private static byte[] snapshot(Block block) throws IOException {
+    static byte[] snapshot(Block block) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             block.saveParameters(out);
@@ -112,14 +115,14 @@ final class EpochLoop {
         return bytes.toByteArray();
     }
 
-    private static void restore(Block block, byte[] parameters, NDManager manager) throws IOException {
+    static void restore(Block block, byte[] parameters, NDManager manager) throws IOException {
         if (parameters == null) {
             return;
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
             block.loadParameters(manager, in);
         } catch (ai.djl.MalformedModelException e) {
-            throw new IllegalStateException("cannot restore the best epoch's parameters", e);
+            throw new IllegalStateException("cannot restore saved parameters", e);
         }
     }
 }

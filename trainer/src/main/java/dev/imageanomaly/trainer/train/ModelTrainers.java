@@ -25,6 +25,7 @@ public final class ModelTrainers {
             case AUTOENCODER -> new AutoencoderTrainer(console, metricsLog).fit(train, validation, config);
             case VAE -> new VaeTrainer(console, metricsLog).fit(train, validation, config);
             case ENSEMBLE -> new RandNetTrainer(console, metricsLog).fit(train, validation, config);
+            case GAN -> new WganTrainer(console, metricsLog).fit(train, validation, config);
         };
     }
 }

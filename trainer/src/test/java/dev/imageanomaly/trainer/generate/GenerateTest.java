@@ -33,6 +33,19 @@ class GenerateTest {
     }
 
     @Test
+    void aWganBundleGeneratesImagesInTheInputRangeFromItsGenerator(@TempDir Path root) throws Exception {
+        ModelBundle bundle = train(ModelKind.WGAN, root);
+
+        float[] images = new Generator(bundle).sample(16, 3);
+
+        assertThat(images).hasSize(16 * 28 * 28);
+        for (float v : images) {
+            assertThat(v).isBetween(0f, 1f);
+        }
+        assertThat(new Generator(bundle).sample(16, 4)).as("other codes, other images").isNotEqualTo(images);
+    }
+
+    @Test
     void aChangedGeneratorFileIsRefusedNamingTheHashField(@TempDir Path root) throws Exception {
         ModelBundle bundle = train(ModelKind.VAE, root);
         Files.write(bundle.directory().resolve(GeneratorFile.FILE), new byte[] {1, 2, 3});

@@ -1,0 +1,102 @@
+package dev.imageanomaly.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.export.WganExporter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained f-AnoGAN: generator, critic and encoder, with the GAN phase's per-epoch record (the
+ * Wasserstein estimate and the generated samples' spread) and its mode-collapse verdict. The
+ * history is the encoder phase's, whose validation loss chose the encoder kept.
+ */
+public final class TrainedWgan implements TrainedModel {
+
+    private final WganNetworks nets;
+    private final InputSpec input;
+    private final TrainingConfig config;
+    private final List<AdversarialPhase.Epoch> ganEpochs;
+    private final ModeCollapseMonitor modeCollapse;
+    private final List<EpochMetrics> history;
+    private final double trainingSeconds;
+
+    TrainedWgan(WganNetworks nets, InputSpec input, TrainingConfig config, List<AdversarialPhase.Epoch> ganEpochs,
+            ModeCollapseMonitor modeCollapse, List<EpochMetrics> history, double trainingSeconds) {
+        this.nets = nets;
+        this.input = input;
+        this.config = config;
+        this.ganEpochs = List.copyOf(ganEpochs);
+        this.modeCollapse = modeCollapse;
+        this.history = List.copyOf(history);
+        this.trainingSeconds = trainingSeconds;
+    }
+
+    @Override
+    public TrainingConfig config() {
+        return config;
+    }
+
+    @Override
+    public List<EpochMetrics> history() {
+        return history;
+    }
+
+    @Override
+    public double trainingSeconds() {
+        return trainingSeconds;
+    }
+
+    @Override
+    public String architecture() {
+        return "encoder=" + nets.architecture.encoder() + ", generator=" + nets.architecture.decoder()
+                + ", critic features=" + nets.criticArchitecture.features() + ", critic head="
+                + nets.criticArchitecture.head();
+    }
+
+    @Override
+    public Map<String, Object> facts() {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("criticSteps", config.gan().criticSteps());
+        facts.put("criticConstraint", "weight clipping to +-" + config.gan().clip()
+                + " (no gradient penalty: the engine has no second-order gradients)");
+        facts.put("ganLearningRate", config.gan().learningRate());
+        facts.put("kappa", config.gan().kappa());
+        facts.put("ganEpochsRun", ganEpochs.size());
+        facts.put("encoderEpochsPlanned", config.gan().encoderEpochs());
+        facts.put("ganEpochs", ganEpochs.stream().map(AdversarialPhase.Epoch::facts).toList());
+        facts.put("modeCollapse", modeCollapse.facts());
+        return facts;
+    }
+
+    @Override
+    public ExportedModel export(String graphName) {
+        return WganExporter.export(graphName, new WganExporter.Networks(nets.architecture, nets.criticArchitecture,
+                nets.encoderBlock(), nets.generatorBlock(), nets.criticFeatures()), input, config.gan().kappa());
+    }
+
+    @Override
+    public Map<String, float[]> reference(float[] batch, int count) {
+        try (NDManager m = nets.encoder.getNDManager().newSubManager()) {
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = MiniBatch.images(m, batch, input);
+            WganNetworks.Residuals r = nets.residuals(ps, x, nets.encode(ps, x, false), false);
+            Map<String, float[]> out = new LinkedHashMap<>();
+            out.put(WganExporter.SCORE, r.score(config.gan().kappa()).toFloatArray());
+            out.put(WganExporter.RECONSTRUCTION, r.reconstruction().toFloatArray());
+            out.put(WganExporter.LATENT, r.latent().toFloatArray());
+            out.put(WganExporter.RESIDUAL, r.residual().toFloatArray());
+            out.put(WganExporter.FEATURE_RESIDUAL, r.featureResidual().toFloatArray());
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        nets.close();
+    }
+}
