@@ -25,11 +25,12 @@ public record BenchmarkData(ImageSet mnistTrain, ImageSet mnistTest, ImageSet fa
     private static final InputSpec SPEC = InputSpec.image(1, 28, 28);
 
     /** Full sets from a folder laid out like {@code ../shared/datasets}. */
-    public static BenchmarkData full(Path dir) throws IOException {
+    public static BenchmarkData full(Path dir, int mnistTrainLimit) throws IOException {
         ImageSet mnist10k = images(dir, "mnist-10k-images-idx3-ubyte.gz");
         ImageSet fashionTest = images(dir, "fashion-mnist-test-images-idx3-ubyte.gz");
         // One-class MNIST on the 10k digits: the first half trains, the second half tests.
-        return new BenchmarkData(images(dir, "mnist-train-images-idx3-ubyte.gz"), mnist10k, fashionTest,
+        ImageSet mnistTrain = images(dir, "mnist-train-images-idx3-ubyte.gz");
+        return new BenchmarkData(mnistTrain.first(Math.min(mnistTrainLimit, mnistTrain.count())), mnist10k, fashionTest,
                 images(dir, "fashion-mnist-train-images-idx3-ubyte.gz"), fashionTest,
                 mnist10k.where(i -> i < 5000), mnist10k.where(i -> i >= 5000), tables(dir.resolve("tabular"), null));
     }

@@ -41,6 +41,10 @@ public final class QualityBenchCommand implements Callable<Integer> {
     @Option(names = "--classes", split = ",", paramLabel = "C", description = "one-class classes (default: 0-9, quick: 0,1,2)")
     List<Integer> classes;
 
+    @Option(names = "--mnist-train-limit", defaultValue = "60000", paramLabel = "N",
+            description = "train MNIST vs Fashion-MNIST on the first N training digits (default: all ${DEFAULT-VALUE})")
+    int mnistTrainLimit;
+
     @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -62,9 +66,10 @@ public final class QualityBenchCommand implements Callable<Integer> {
                 epochs != null ? epochs : quick ? 20 : 10, quick ? Math.min(tabularEpochs, 20) : tabularEpochs,
                 oneClass, seed, work);
         QualityBenchmark benchmark = new QualityBenchmark(options, System.out);
-        var data = quick ? BenchmarkData.quick(Path.of("data")) : BenchmarkData.full(dataDir);
-        String markdown = benchmark.markdown(benchmark.run(data),
-                quick ? "Quality benchmark (quick: shipped data, small sets)" : "Quality benchmark");
+        var data = quick ? BenchmarkData.quick(Path.of("data")) : BenchmarkData.full(dataDir, mnistTrainLimit);
+        String title = quick ? "Quality benchmark (quick: shipped data, small sets)"
+                : "Quality benchmark (MNIST vs Fashion trained on " + data.mnistTrain().count() + " MNIST training digits)";
+        String markdown = benchmark.markdown(benchmark.run(data), title);
         Files.writeString(out, markdown);
         System.out.println();
         System.out.print(markdown);
