@@ -55,7 +55,7 @@ public final class ModelOptions {
     @Option(names = "--members", defaultValue = "7", description = "randnet: autoencoders in the ensemble (default: ${DEFAULT-VALUE})")
     int members;
 
-    @Option(names = "--drop-rate", defaultValue = "0.3",
+    @Option(names = "--drop-rate", defaultValue = "0.1",
             description = "randnet: share of connections each member drops (default: ${DEFAULT-VALUE})")
     float dropRate;
 

@@ -39,9 +39,4 @@ public sealed interface Layer {
 
     /** {@code [N, C*H*W] -> [N, C, H, W]}. */
     record Unflatten(int channels, int height, int width) implements Layer {}
-
-    /** Whether the layer carries a weight and a bias. */
-    default boolean hasParameters() {
-        return this instanceof Dense || this instanceof MaskedDense || this instanceof Conv;
-    }
 }

@@ -51,7 +51,7 @@ public record TrainingConfig(
      */
     public record EnsembleOptions(int members, float dropRate, int finalBatchSize) {
         public static EnsembleOptions defaults() {
-            return new EnsembleOptions(7, 0.3f, 256);
+            return new EnsembleOptions(7, 0.1f, 256);
         }
 
         /** The batch size of an epoch (numbered from 1) of {@code epochs}. */
