@@ -15,7 +15,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.L2Loss;
 import ai.djl.training.optimizer.Optimizer;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.data.Splits;
@@ -30,8 +29,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,9 +70,9 @@ public final class AutoencoderTrainer {
         long start = System.nanoTime();
         List<EpochMetrics> history = new ArrayList<>();
         try (Trainer trainer = model.newTrainer(djl);
-                Writer log = metricsLog == null ? Writer.nullWriter() : Files.newBufferedWriter(metricsLog)) {
+                EpochMetricsLog log = metricsLog == null ? EpochMetricsLog.none() : EpochMetricsLog.open(metricsLog)) {
             trainer.initialize(new Shape(1, in.channels(), in.height(), in.width()));
-            ObjectMapper json = new ObjectMapper();
+            ImageSet driftSample = ScoreDrift.trainingSample(train, config.seed());
             Random random = new Random(config.seed());
             double bestLoss = Double.POSITIVE_INFINITY;
             byte[] bestParameters = null;
@@ -85,6 +82,8 @@ public final class AutoencoderTrainer {
                 double trainLoss = trainEpoch(trainer, train, config, random, epoch);
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 double valLoss = meanLoss(model, block, validation, config.batchSize());
+                double drift = ScoreDrift.ks(perSampleScores(model, block, driftSample, config.batchSize()),
+                        perSampleScores(model, block, validation, config.batchSize()));
                 boolean best = valLoss < bestLoss;
                 if (best) {
                     bestLoss = valLoss;
@@ -95,14 +94,13 @@ public final class AutoencoderTrainer {
                 }
                 double lr = config.schedule().tracker(config.learningRate(), stepsPerEpoch, config.epochs())
                         .getNewValue(epoch * stepsPerEpoch);
-                EpochMetrics m = new EpochMetrics(epoch, trainLoss, valLoss, lr, seconds, train.count() / seconds, best);
+                EpochMetrics m = new EpochMetrics(epoch, trainLoss, valLoss, drift, lr, seconds, train.count() / seconds, best);
                 history.add(m);
-                log.write(json.writeValueAsString(m) + "\n");
-                log.flush();
+                log.append(m);
                 if (console != null) {
-                    console.printf("epoch %d/%d: train loss %.5f, validation loss %.5f%s, %.1f s, %.0f img/s%n",
-                            epoch, config.epochs(), trainLoss, valLoss, best ? " (best)" : "", seconds,
-                            m.imagesPerSecond());
+                    console.printf("epoch %d/%d: train loss %.5f, validation loss %.5f%s, train/validation score KS"
+                            + " %.3f, %.1f s, %.0f img/s%n", epoch, config.epochs(), trainLoss, valLoss,
+                            best ? " (best)" : "", drift, seconds, m.imagesPerSecond());
                 }
                 if (config.patience() > 0 && sinceBest >= config.patience()) {
                     if (console != null) {
@@ -184,6 +182,24 @@ public final class AutoencoderTrainer {
             }
         }
         return sum / set.count();
+    }
+
+    /** Each image's mean squared reconstruction error (the exported score), by DJL's forward pass. */
+    static float[] perSampleScores(Model model, SequentialBlock block, ImageSet set, int batchSize) {
+        InputSpec in = set.spec();
+        int n = in.sampleSize();
+        float[] scores = new float[set.count()];
+        for (int start = 0; start < set.count(); start += batchSize) {
+            int b = Math.min(batchSize, set.count() - start);
+            float[] chunk = java.util.Arrays.copyOfRange(set.data(), start * n, (start + b) * n);
+            try (NDManager m = model.getNDManager().newSubManager()) {
+                NDArray x = m.create(chunk, new Shape(b, in.channels(), in.height(), in.width()));
+                NDArray recon = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+                float[] part = recon.sub(x).square().reshape(b, n).mean(new int[] {1}).toFloatArray();
+                System.arraycopy(part, 0, scores, start, b);
+            }
+        }
+        return scores;
     }
 
     private static byte[] snapshot(SequentialBlock block) throws IOException {

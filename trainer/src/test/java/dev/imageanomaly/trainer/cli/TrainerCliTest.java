@@ -178,6 +178,20 @@ class TrainerCliTest {
         }
 
         @Test
+        void trainLogsEachEpochAsJsonLinesAndCsvWithTheTrainValidationScoreDrift() throws IOException {
+            List<String> csv = Files.readAllLines(bundle.resolve("training-metrics.csv"));
+            List<String> jsonl = Files.readAllLines(bundle.resolve("training-metrics.jsonl"));
+
+            assertThat(csv.get(0)).startsWith("epoch,trainLoss,validationLoss,trainValidationKs,");
+            assertThat(csv).hasSize(jsonl.size() + 1);
+            for (String line : jsonl) {
+                double ks = new ObjectMapper().readTree(line).get("trainValidationKs").asDouble();
+                assertThat(ks).as(line).isBetween(0.0, 1.0);
+            }
+            assertThat(train.out()).containsPattern("epoch 1/10: .* train/validation score KS 0\\.\\d{3},");
+        }
+
+        @Test
         void scoreWritesCsvWithAHeaderAndOneLinePerImage() throws IOException {
             Path csv = work.resolve("scores.csv");
             Run run = cli("score", "--bundle", bundle.toString(), "--input", MNIST, "--range", "0:50",
