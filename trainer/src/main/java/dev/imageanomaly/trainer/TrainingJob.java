@@ -10,6 +10,8 @@ import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.data.ImageSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.export.AutoencoderExporter;
+import dev.imageanomaly.trainer.report.HtmlReport;
+import dev.imageanomaly.trainer.report.ReportGatherer;
 import dev.imageanomaly.trainer.train.AutoencoderTrainer;
 import dev.imageanomaly.trainer.train.Calibration;
 import dev.imageanomaly.trainer.train.EpochMetrics;
@@ -34,6 +36,8 @@ import java.util.Map;
 public final class TrainingJob {
 
     public static final String METRICS_LOG = "training-metrics.jsonl";
+    /** The training report's folder inside the bundle. */
+    public static final String REPORT_DIR = "report";
 
     /**
      * @param validationFraction share of the normal images held out for early stopping and calibration
@@ -48,9 +52,16 @@ public final class TrainingJob {
     }
 
     private final PrintStream console;
+    private final boolean writeReport;
 
     public TrainingJob(PrintStream console) {
+        this(console, false);
+    }
+
+    /** @param writeReport also write the HTML training report into {@code <bundle>/}{@value #REPORT_DIR} */
+    public TrainingJob(PrintStream console, boolean writeReport) {
         this.console = console;
+        this.writeReport = writeReport;
     }
 
     public ModelBundle run(ImageSet normal, Request request) throws IOException {
@@ -80,7 +91,21 @@ public final class TrainingJob {
                     trainingMetrics(model.history()), null);
             ModelBundle bundle = ModelBundle.write(request.outputRoot(), manifest, onnx);
             say("model bundle written to %s", bundle.directory());
+            if (writeReport) {
+                writeReport(bundle, train, validation);
+            }
             return bundle;
+        }
+    }
+
+    /** The bundle is the product; a report that cannot be drawn is said, and does not undo the training. */
+    private void writeReport(ModelBundle bundle, ImageSet train, ImageSet validation) {
+        try (ReportGatherer gatherer = ReportGatherer.open(bundle)) {
+            Path index = HtmlReport.write(gatherer.training(train, validation),
+                    bundle.directory().resolve(REPORT_DIR));
+            say("training report written to %s", index);
+        } catch (IOException | RuntimeException e) {
+            say("could not write the training report: %s", e.getMessage() != null ? e.getMessage() : e.toString());
         }
     }
 
