@@ -12,8 +12,11 @@ import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.density.LatentDensityFeature;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.GeneratorFile;
+import dev.imageanomaly.trainer.report.HtmlReport;
+import dev.imageanomaly.trainer.report.ReportGatherer;
 import dev.imageanomaly.trainer.train.Calibration;
 import dev.imageanomaly.trainer.train.EpochMetrics;
+import dev.imageanomaly.trainer.train.EpochMetricsLog;
 import dev.imageanomaly.trainer.train.ModelTrainers;
 import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingConfig;
@@ -36,6 +39,8 @@ import java.util.Map;
 public final class TrainingJob {
 
     public static final String METRICS_LOG = "training-metrics.jsonl";
+    /** The training report's folder inside the bundle. */
+    public static final String REPORT_DIR = "report";
 
     /**
      * @param validationFraction share of the normal images held out for early stopping and calibration
@@ -50,9 +55,16 @@ public final class TrainingJob {
     }
 
     private final PrintStream console;
+    private final boolean writeReport;
 
     public TrainingJob(PrintStream console) {
+        this(console, false);
+    }
+
+    /** @param writeReport also write the HTML training report into {@code <bundle>/}{@value #REPORT_DIR} */
+    public TrainingJob(PrintStream console, boolean writeReport) {
         this.console = console;
+        this.writeReport = writeReport;
     }
 
     public ModelBundle run(ImageSet normal, Request request) throws IOException {
@@ -62,8 +74,9 @@ public final class TrainingJob {
         ImageSet validation = normal.subset(splits.validation());
         Path bundleDir = request.outputRoot().resolve(request.name()).resolve(request.version());
         Files.createDirectories(bundleDir);
-        // Networks append their epochs to the log; a rerun into the same version starts it afresh.
+        // Networks append their epochs to the logs; a rerun into the same version starts them afresh.
         Files.deleteIfExists(bundleDir.resolve(METRICS_LOG));
+        Files.deleteIfExists(EpochMetricsLog.csvBeside(bundleDir.resolve(METRICS_LOG)));
         say("training %s on %d images (%d held out for validation and calibration), %dx%dx%d input",
                 config.kind().id(), train.count(), validation.count(), normal.spec().channels(),
                 normal.spec().height(), normal.spec().width());
@@ -97,7 +110,21 @@ public final class TrainingJob {
                     trainingMetrics(model.history()), null);
             ModelBundle bundle = ModelBundle.write(request.outputRoot(), manifest, exported.model());
             say("model bundle written to %s", bundle.directory());
+            if (writeReport) {
+                writeReport(bundle, train, validation);
+            }
             return bundle;
+        }
+    }
+
+    /** The bundle is the product; a report that cannot be drawn is said, and does not undo the training. */
+    private void writeReport(ModelBundle bundle, ImageSet train, ImageSet validation) {
+        try (ReportGatherer gatherer = ReportGatherer.open(bundle)) {
+            Path index = HtmlReport.write(gatherer.training(train, validation),
+                    bundle.directory().resolve(REPORT_DIR));
+            say("training report written to %s", index);
+        } catch (IOException | RuntimeException e) {
+            say("could not write the training report: %s", e.getMessage() != null ? e.getMessage() : e.toString());
         }
     }
 

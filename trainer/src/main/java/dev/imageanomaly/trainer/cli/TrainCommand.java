@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 // silently dropped the whole mixin, so 'train --help' failed with "Missing required option". Help is declared here.
 @Command(name = "train", sortOptions = false,
         description = {"Train a detector on normal images and write a model bundle <out>/<name>/<version>/.",
-            "The threshold is calibrated on held-out normal images at --target-fpr.",
+            "The threshold is calibrated on held-out normal images at --target-fpr. The bundle gets an",
+            "HTML training report in report/index.html and the per-epoch metrics as JSON lines and CSV.",
             "Example: train --data data/mnist-10k-images-idx3-ubyte.gz --range 0:8000 --kind conv-ae --out models"})
 public final class TrainCommand implements Callable<Integer> {
 
@@ -66,20 +67,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--version", paramLabel = "VERSION", description = "bundle version (default: a UTC timestamp)")
     String version;
 
+    @Option(names = "--no-report", description = "skip the HTML training report (<bundle>/report/index.html)")
+    boolean noReport;
+
     @Override
     public Integer call() throws Exception {
         TrainingConfig config = model.config();
         ModelKind modelKind = config.kind();
-        ImageSet images = ImageSourceOptions.load(data, labels, classes, range, requestedSpec(), System.out);
+        ImageSet images = ImageSourceOptions.load(data, labels, classes, range, spec(size, channels), System.out);
         String bundleName = name != null ? name : defaultName(modelKind);
-        ModelBundle bundle = new TrainingJob(System.out).run(images, new TrainingJob.Request(bundleName,
+        ModelBundle bundle = new TrainingJob(System.out, !noReport).run(images, new TrainingJob.Request(bundleName,
                 version != null ? version : TrainingJob.Request.timestampVersion(), out, config,
                 validationFraction, targetFpr));
         System.out.println(bundle.directory());
         return 0;
     }
 
-    private InputSpec requestedSpec() {
+    /** The input spec asked for by {@code --size} and {@code --channels}, or null for the first image's own. */
+    static InputSpec spec(String size, Integer channels) {
         if (size == null && channels == null) {
             return null;
         }

@@ -2,7 +2,7 @@ package dev.imageanomaly.trainer.train;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imageanomaly.trainer.data.ImageSet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -10,13 +10,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.DoubleSupplier;
 import java.util.function.IntToDoubleFunction;
 
 /**
@@ -33,7 +29,7 @@ final class EpochLoop {
 
     /**
      * @param console where the epoch lines go (null for none)
-     * @param metricsLog JSON-lines file that gets one line per epoch, appended (null for none)
+     * @param metricsLog JSON-lines file (and its CSV sibling) that get one line per epoch, appended (null for none)
      */
     EpochLoop(PrintStream console, Path metricsLog) {
         this(console, metricsLog, "");
@@ -48,15 +44,15 @@ final class EpochLoop {
 
     /**
      * @param trainEpoch trains one epoch (numbered from 1) and returns its mean training loss
-     * @param validationLoss the loss on the validation set with the current parameters
+     * @param scores each image's loss under the current parameters: the validation loss is their
+     *     mean over the validation set, and their train/validation KS statistic is logged each epoch
      * @param learningRate the learning rate at the end of an epoch, for the log
      */
-    List<EpochMetrics> run(TrainingConfig config, Block block, NDManager manager, int trainCount,
-            IntToDoubleFunction trainEpoch, DoubleSupplier validationLoss, IntToDoubleFunction learningRate) {
+    List<EpochMetrics> run(TrainingConfig config, Block block, NDManager manager, ImageSet train, ImageSet validation,
+            IntToDoubleFunction trainEpoch, PerImageScores scores, IntToDoubleFunction learningRate) {
         List<EpochMetrics> history = new ArrayList<>();
-        try (Writer log = metricsLog == null ? Writer.nullWriter() : Files.newBufferedWriter(metricsLog,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            ObjectMapper json = new ObjectMapper();
+        ImageSet driftSample = ScoreDrift.trainingSample(train, config.seed());
+        try (EpochMetricsLog log = metricsLog == null ? EpochMetricsLog.none() : EpochMetricsLog.continuing(metricsLog)) {
             double bestLoss = Double.POSITIVE_INFINITY;
             byte[] bestParameters = null;
             int sinceBest = 0;
@@ -64,7 +60,9 @@ final class EpochLoop {
                 long epochStart = System.nanoTime();
                 double trainLoss = trainEpoch.applyAsDouble(epoch);
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
-                double valLoss = validationLoss.getAsDouble();
+                float[] validationScores = scores.of(validation, config.batchSize());
+                double valLoss = PerImageScores.mean(validationScores);
+                double drift = ScoreDrift.ks(scores.of(driftSample, config.batchSize()), validationScores);
                 boolean best = valLoss < bestLoss;
                 if (best) {
                     bestLoss = valLoss;
@@ -73,13 +71,13 @@ final class EpochLoop {
                 } else {
                     sinceBest++;
                 }
-                EpochMetrics m = new EpochMetrics(epoch, trainLoss, valLoss, learningRate.applyAsDouble(epoch), seconds,
-                        trainCount / seconds, best);
+                EpochMetrics m = new EpochMetrics(epoch, trainLoss, valLoss, drift, learningRate.applyAsDouble(epoch),
+                        seconds, train.count() / seconds, best);
                 history.add(m);
-                log.write(json.writeValueAsString(m) + "\n");
-                log.flush();
-                say("%sepoch %d/%d: train loss %.5f, validation loss %.5f%s, %.1f s, %.0f img/s", label,
-                        epoch, config.epochs(), trainLoss, valLoss, best ? " (best)" : "", seconds, m.imagesPerSecond());
+                log.append(m);
+                say("%sepoch %d/%d: train loss %.5f, validation loss %.5f%s, train/validation score KS %.3f, %.1f s, "
+                        + "%.0f img/s", label, epoch, config.epochs(), trainLoss, valLoss, best ? " (best)" : "", drift,
+                        seconds, m.imagesPerSecond());
                 if (config.patience() > 0 && sinceBest >= config.patience()) {
                     say("%searly stop: validation loss has not improved for %d epochs", label, sinceBest);
                     break;

@@ -35,8 +35,8 @@ public final class TrainedRandNet implements TrainedModel {
     }
 
     /**
-     * The ensemble's learning curve: per epoch, the members' mean losses over the members that ran
-     * it; "best" marks the epochs whose mean validation loss was the lowest so far.
+     * The ensemble's learning curve: per epoch, the members' mean losses and train/validation KS over
+     * the members that ran it; "best" marks the epochs whose mean validation loss was the lowest so far.
      */
     @Override
     public List<EpochMetrics> history() {
@@ -49,11 +49,12 @@ public final class TrainedRandNet implements TrainedModel {
                     .map(m -> m.history().get(epoch)).toList();
             double train = ran.stream().mapToDouble(EpochMetrics::trainLoss).average().orElseThrow();
             double validation = ran.stream().mapToDouble(EpochMetrics::validationLoss).average().orElseThrow();
+            double drift = ran.stream().mapToDouble(EpochMetrics::trainValidationKs).average().orElseThrow();
             double seconds = ran.stream().mapToDouble(EpochMetrics::seconds).sum();
             double images = ran.stream().mapToDouble(m -> m.imagesPerSecond() * m.seconds()).sum();
             boolean best = validation < bestLoss;
             bestLoss = Math.min(bestLoss, validation);
-            curve.add(new EpochMetrics(e + 1, train, validation, ran.get(0).learningRate(), seconds, images / seconds,
+            curve.add(new EpochMetrics(e + 1, train, validation, drift, ran.get(0).learningRate(), seconds, images / seconds,
                     best));
         }
         return curve;

@@ -58,10 +58,9 @@ public final class VaeTrainer {
         try (Trainer trainer = model.newTrainer(djl)) {
             trainer.initialize(new Shape(1, in.channels(), in.height(), in.width()), new Shape(1, config.latent()));
             Random random = new Random(config.seed());
-            float[] validationNoise = gaussian(validation.count() * config.latent(), new Random(config.seed() + 1));
-            List<EpochMetrics> history = loop.run(config, block, model.getNDManager(), train.count(),
+            List<EpochMetrics> history = loop.run(config, block, model.getNDManager(), train, validation,
                     epoch -> trainEpoch(trainer, train, config, random, epoch),
-                    () -> validationLoss(model, block, validation, validationNoise, config),
+                    (batch, count) -> negativeElbos(model, block, in, batch, count, config),
                     epoch -> config.learningRateTracker(stepsPerEpoch).getNewValue(epoch * stepsPerEpoch));
             float[] scoringNoise = gaussian(config.vae().samples() * config.latent(), new Random(config.seed() + 2));
             return new TrainedVae(model, block, arch, in, config, scoringNoise, history,
@@ -101,28 +100,33 @@ public final class VaeTrainer {
         return lossSum / seen;
     }
 
-    private static double validationLoss(Model model, VaeBlock block, ImageSet set, float[] noise, TrainingConfig config) {
-        int latent = config.latent();
-        double sum = 0;
-        for (int start = 0; start < set.count(); start += config.batchSize()) {
-            int b = Math.min(config.batchSize(), set.count() - start);
-            try (NDManager m = model.getNDManager().newSubManager()) {
-                NDArray x = MiniBatch.images(m, MiniBatch.slice(set, start, b), set.spec());
-                float[] eps = java.util.Arrays.copyOfRange(noise, start * latent, (start + b) * latent);
-                NDList out = block.forward(new ParameterStore(m, false),
-                        new NDList(x, m.create(eps, new Shape(b, latent))), false);
-                sum += negativeElbo(out, x, config.vae().beta()).getFloat() * b;
-            }
+    /**
+     * Each image's negative ELBO at the target beta, per pixel, with noise drawn from the same seed on
+     * every call: epochs are compared on equal terms, and the warm-up never looks like overfitting.
+     */
+    private static float[] negativeElbos(Model model, VaeBlock block, InputSpec in, float[] batch, int count,
+            TrainingConfig config) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            NDArray x = MiniBatch.images(m, batch, in);
+            NDArray eps = m.create(gaussian(count * config.latent(), new Random(config.seed() + 1)),
+                    new Shape(count, config.latent()));
+            NDList out = block.forward(new ParameterStore(m, false), new NDList(x, eps), false);
+            return perImageNegativeElbo(out, x, config.vae().beta()).toFloatArray();
         }
-        return sum / set.count();
     }
 
-    /** Per pixel, mean over the batch: (NLL summed over pixels + beta * KL) / pixels. */
+    /** Mean over the batch of {@link #perImageNegativeElbo}. */
     private static NDArray negativeElbo(NDList out, NDArray x, float beta) {
+        return perImageNegativeElbo(out, x, beta).mean();
+    }
+
+    /** Per image and per pixel: (NLL summed over pixels + beta * KL) / pixels. */
+    private static NDArray perImageNegativeElbo(NDList out, NDArray x, float beta) {
         long pixels = x.getShape().size() / x.getShape().get(0);
-        NDArray nll = Gaussian.negativeLogLikelihood(x, out.get(2), out.get(3)).reshape(x.getShape().get(0), -1).sum(new int[] {1});
+        NDArray nll = Gaussian.negativeLogLikelihood(x, out.get(2), out.get(3)).reshape(x.getShape().get(0), -1)
+                .sum(new int[] {1});
         NDArray kl = Gaussian.klToStandardNormal(out.get(0), out.get(1));
-        return nll.add(kl.mul(beta)).mean().div(pixels);
+        return nll.add(kl.mul(beta)).div(pixels);
     }
 
     static float[] gaussian(int count, Random random) {

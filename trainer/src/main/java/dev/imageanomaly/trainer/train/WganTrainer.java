@@ -73,9 +73,9 @@ public final class WganTrainer {
         try (Trainer encoder = nets.encoder.newTrainer(djl)) {
             encoder.initialize(new Shape(1, in.channels(), in.height(), in.width()));
             Random random = new Random(config.seed() + 5);
-            return loop.run(encoderConfig, nets.encoderBlock(), nets.encoder.getNDManager(), train.count(),
+            return loop.run(encoderConfig, nets.encoderBlock(), nets.encoder.getNDManager(), train, validation,
                     epoch -> trainEncoderEpoch(nets, encoder, train, encoderConfig, random, epoch),
-                    () -> meanLoss(nets, validation, config),
+                    (batch, count) -> scores(nets, batch, train.spec(), config),
                     epoch -> encoderConfig.learningRateTracker(stepsPerEpoch).getNewValue(epoch * stepsPerEpoch));
         }
     }
@@ -111,17 +111,12 @@ public final class WganTrainer {
         return lossSum / seen;
     }
 
-    private static double meanLoss(WganNetworks nets, ImageSet set, TrainingConfig config) {
-        double sum = 0;
-        for (int start = 0; start < set.count(); start += config.batchSize()) {
-            int b = Math.min(config.batchSize(), set.count() - start);
-            try (NDManager m = nets.encoder.getNDManager().newSubManager()) {
-                NDArray x = MiniBatch.images(m, MiniBatch.slice(set, start, b), set.spec());
-                ParameterStore ps = new ParameterStore(m, false);
-                sum += nets.residuals(ps, x, nets.encode(ps, x, false), false).score(config.gan().kappa()).sum()
-                        .getFloat();
-            }
+    /** Each image's f-AnoGAN score with the current encoder: the encoder phase's loss per image. */
+    private static float[] scores(WganNetworks nets, float[] batch, InputSpec in, TrainingConfig config) {
+        try (NDManager m = nets.encoder.getNDManager().newSubManager()) {
+            NDArray x = MiniBatch.images(m, batch, in);
+            ParameterStore ps = new ParameterStore(m, false);
+            return nets.residuals(ps, x, nets.encode(ps, x, false), false).score(config.gan().kappa()).toFloatArray();
         }
-        return sum / set.count();
     }
 }

@@ -175,6 +175,21 @@ class TrainerCliTest {
             assertThat(loaded.manifest().threshold().calibrationSamples()).isEqualTo(60);
             assertThat(loaded.manifest().threshold().rate()).isEqualTo(0.01);
             assertThat(loaded.manifest().training()).containsEntry("samples", 600);
+            assertThat(train.out()).contains("training report written to " + bundle.resolve("report").resolve("index.html"));
+        }
+
+        @Test
+        void trainLogsEachEpochAsJsonLinesAndCsvWithTheTrainValidationScoreDrift() throws IOException {
+            List<String> csv = Files.readAllLines(bundle.resolve("training-metrics.csv"));
+            List<String> jsonl = Files.readAllLines(bundle.resolve("training-metrics.jsonl"));
+
+            assertThat(csv.get(0)).startsWith("epoch,trainLoss,validationLoss,trainValidationKs,");
+            assertThat(csv).hasSize(jsonl.size() + 1);
+            for (String line : jsonl) {
+                double ks = new ObjectMapper().readTree(line).get("trainValidationKs").asDouble();
+                assertThat(ks).as(line).isBetween(0.0, 1.0);
+            }
+            assertThat(train.out()).containsPattern("epoch 1/10: .* train/validation score KS 0\\.\\d{3},");
         }
 
         @Test
@@ -242,6 +257,24 @@ class TrainerCliTest {
             assertThat(m.get("normals").asInt()).isEqualTo(300);
             assertThat(m.get("anomalies").asInt()).isEqualTo(300);
             assertThat(m.get("auroc").asDouble()).as("two seconds of training tell digits from clothes").isGreaterThan(0.75);
+            Path report = bundle.resolve("evaluation-report").resolve("index.html");
+            assertThat(run.out()).contains("evaluation report written to " + report);
+            assertThat(Files.readString(report)).contains("roc.png").contains("confusion.png");
+        }
+
+        @Test
+        void evaluateWritesItsReportWhereAskedOrNotAtAll() throws IOException {
+            Path elsewhere = work.resolve("elsewhere");
+            Run asked = cli("evaluate", "--bundle", bundle.toString(), "--normal", MNIST, "--normal-range", "600:700",
+                    "--anomalous", FASHION, "--anomalous-range", "0:100", "--provider", "cpu", "--report",
+                    elsewhere.toString());
+            Run none = cli("evaluate", "--bundle", bundle.toString(), "--normal", MNIST, "--normal-range", "600:700",
+                    "--anomalous", FASHION, "--anomalous-range", "0:100", "--provider", "cpu", "--no-report");
+
+            assertThat(asked.exit()).as(asked.toString()).isZero();
+            assertThat(elsewhere.resolve("index.html")).isRegularFile();
+            assertThat(none.exit()).as(none.toString()).isZero();
+            assertThat(none.out()).doesNotContain("report written");
         }
 
         @Test
