@@ -4,6 +4,7 @@ import dev.imageanomaly.trainer.cli.BenchCommand;
 import dev.imageanomaly.trainer.cli.EvaluateCommand;
 import dev.imageanomaly.trainer.cli.GenerateCommand;
 import dev.imageanomaly.trainer.cli.QualityBenchCommand;
+import dev.imageanomaly.trainer.cli.FindAnomaliesCommand;
 import dev.imageanomaly.trainer.cli.ScoreCommand;
 import dev.imageanomaly.trainer.cli.TrainCommand;
 import dev.imageanomaly.trainer.cli.TrainerCli;
@@ -16,8 +17,8 @@ import picocli.CommandLine.Command;
         version = "image-anomaly 0.1.0",
         description = "Learn what normal images look like, then find the ones that are not, offline or on a Kafka stream.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvaluateCommand.class, ScoreCommand.class,
-            BenchCommand.class, GenerateCommand.class, QualityBenchCommand.class, BenchStreamCommand.class, ServeCommand.class, ProduceCommand.class,
-            AlertsCommand.class,
+            FindAnomaliesCommand.class, BenchCommand.class, GenerateCommand.class, QualityBenchCommand.class,
+            BenchStreamCommand.class, ServeCommand.class, ProduceCommand.class, AlertsCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -59,6 +59,10 @@ final class ImageSourceOptions {
             console.printf("%d unreadable files in %s were skipped:%n", loaded.skipped().size(), source);
             loaded.skipped().forEach(s -> console.println("  " + s));
         }
+        if (loaded.images().isEmpty()) {
+            throw new IllegalArgumentException("no readable images in " + source
+                    + (loaded.skipped().isEmpty() ? "" : " (" + loaded.skipped().size() + " unreadable files skipped)"));
+        }
         return loaded.preprocess(spec != null ? spec : loaded.nativeSpec());
     }
 

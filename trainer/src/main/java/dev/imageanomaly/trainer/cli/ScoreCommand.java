@@ -78,7 +78,7 @@ public final class ScoreCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String csv(String value) {
+    static String csv(String value) {
         return value.contains(",") || value.contains("\"") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
     }
 }

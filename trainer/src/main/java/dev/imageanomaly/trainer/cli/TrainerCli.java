@@ -3,7 +3,7 @@ package dev.imageanomaly.trainer.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The trainer's command line: train, score, evaluate, benchmark. */
+/** The trainer's command line: train, score, evaluate, benchmark, find anomalies in an unlabelled set. */
 @Command(name = "image-anomaly",
         mixinStandardHelpOptions = true,
         version = "image-anomaly 0.1.0",
@@ -15,11 +15,12 @@ import picocli.CommandLine.Command;
             "  evaluate  the bundle on labelled normal and anomalous images (AUROC, AUPRC, F1)",
             "  score     new images with the bundle -> CSV or JSON lines of id, score, verdict",
             "  bench     ONNX Runtime scoring throughput at several batch sizes",
-            "  generate  images sampled from a generative bundle (vae, conv-vae) into a PNG grid",
+            "  generate  images sampled from a generative bundle (vae, conv-vae, wgan) into a PNG grid",
             "  quality-bench  AUROC of every model kind on the standard protocols, as a markdown table",
+            "  find-anomalies  the strays in an unlabelled folder -> ranked CSV and a gallery",
         },
         subcommands = {TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, BenchCommand.class,
-            GenerateCommand.class, QualityBenchCommand.class,
+            GenerateCommand.class, QualityBenchCommand.class, FindAnomaliesCommand.class,
             CommandLine.HelpCommand.class})
 public final class TrainerCli {
 

@@ -126,7 +126,7 @@ class TrainerCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"train", "score", "evaluate", "bench", "generate", "quality-bench"})
+    @ValueSource(strings = {"train", "score", "evaluate", "bench", "generate", "quality-bench", "find-anomalies"})
     void eachSubcommandsHelpExitsZeroAndShowsAnExample(String subcommand) {
         Run run = cli(subcommand, "--help");
 
@@ -139,7 +139,8 @@ class TrainerCliTest {
         Run run = cli("--help");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("train").contains("score").contains("evaluate").contains("bench");
+        assertThat(run.out()).contains("train").contains("score").contains("evaluate").contains("bench")
+                .contains("find-anomalies");
     }
 
     // ---- a real run: train, then score and evaluate the bundle ----
