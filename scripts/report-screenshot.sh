@@ -21,6 +21,6 @@ fi
 profile="$(mktemp -d)"
 trap 'rm -rf "$profile"' EXIT
 "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$profile" \
-  --screenshot="$out" --window-size="${size/x/,}" "file://$report" 2>&1 | grep -v -E 'dbus|Fontconfig|sandbox' >&2 || true
+  --screenshot="$out" --window-size="${size/x/,}" "file://$report" 2>&1 | grep -v -E 'dbus|Fontconfig|sandbox|unexpected operator|bytes written' >&2 || true
 [ -s "$out" ] || { echo "chromium wrote no screenshot to $out" >&2; exit 1; }
 echo "$out"

@@ -36,7 +36,8 @@ final class GeneratorSamples {
             return Part.omitted("this model kind has no generator (no " + FILE + " in the bundle)");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(Files.readAllBytes(file), new OrtSession.SessionOptions())) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                OrtSession session = env.createSession(Files.readAllBytes(file), options)) {
             NodeInfo input = session.getInputInfo().get(INPUT);
             if (input == null || !(input.getInfo() instanceof TensorInfo info) || info.getShape().length != 2
                     || info.getShape()[1] <= 0) {

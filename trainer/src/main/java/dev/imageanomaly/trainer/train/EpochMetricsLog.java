@@ -71,7 +71,7 @@ public final class EpochMetricsLog implements Closeable {
         }
     }
 
-    /** A log that keeps nothing, for trainings nobody follows (tests, the first pass of find-anomalies). */
+    /** A log that keeps nothing, for trainings with no bundle folder to log into (tests, parity checks). */
     public static EpochMetricsLog none() {
         return new EpochMetricsLog(Writer.nullWriter(), Writer.nullWriter());
     }
