@@ -44,7 +44,7 @@ final class Charts {
     private Charts() {}
 
     static XYChart loss(List<EpochMetrics> history) {
-        XYChart chart = xy("Loss per epoch", "epoch", "mean squared reconstruction error");
+        XYChart chart = xy("Loss per epoch", "epoch", "training loss (the kind's objective)");
         double[] epochs = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
         line(chart, "train", epochs, history.stream().mapToDouble(EpochMetrics::trainLoss).toArray());
         line(chart, "validation", epochs, history.stream().mapToDouble(EpochMetrics::validationLoss).toArray());
