@@ -7,7 +7,7 @@ import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.stream.ScorerApp;
 import dev.imageanomaly.stream.ScorerConfig;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.ImageSources;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.model.ModelKind;
@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         int[] heldOutDigits = Arrays.copyOfRange(order, trainCount, order.length);
 
         step(1, "training conv-ae on " + trainCount + " MNIST digits");
-        ImageSet train = mnist.preprocess(spec).subset(trainDigits);
+        SampleSet train = mnist.preprocess(spec).subset(trainDigits);
         ModelBundle bundle = new TrainingJob(System.out).run(train, new TrainingJob.Request("demo-mnist-conv-ae",
                 TrainingJob.Request.timestampVersion(), out.resolve("models"),
                 TrainingConfig.defaults(ModelKind.CONV_AE).withEpochs(epochs), 0.1, 0.01));

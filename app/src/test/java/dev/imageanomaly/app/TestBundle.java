@@ -3,7 +3,7 @@ package dev.imageanomaly.app;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.ImageSources;
 import dev.imageanomaly.trainer.model.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
@@ -32,7 +32,7 @@ final class TestBundle {
 
     static synchronized ModelBundle get() {
         if (bundle == null) {
-            ImageSet train = digits().preprocess(InputSpec.image(1, 28, 28))
+            SampleSet train = digits().preprocess(InputSpec.image(1, 28, 28))
                     .subset(IntStream.range(0, FIRST_HELD_OUT_DIGIT).toArray());
             try {
                 bundle = new TrainingJob(System.out).run(train, new TrainingJob.Request("test-mnist-conv-ae", "it",

@@ -84,13 +84,13 @@ public final class ImageAnomalyDetector implements AutoCloseable {
         return decisionFunction(FeatureStandardizer.of(bundle.manifest().input()).standardize(rows, count), count);
     }
 
-    public Verdict[] predict(float[] batch, int count) {
+    public Prediction[] predict(float[] batch, int count) {
         float[] scores = decisionFunction(batch, count);
-        Verdict[] verdicts = new Verdict[count];
+        Prediction[] predictions = new Prediction[count];
         for (int i = 0; i < count; i++) {
-            verdicts[i] = Verdict.of(scores[i], threshold());
+            predictions[i] = Prediction.of(scores[i], threshold());
         }
-        return verdicts;
+        return predictions;
     }
 
     /** Runs the graph for any of its outputs (reconstruction, latent codes) for reports. */

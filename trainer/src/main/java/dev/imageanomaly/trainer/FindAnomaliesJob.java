@@ -3,7 +3,7 @@ package dev.imageanomaly.trainer;
 import dev.imageanomaly.scoring.bundle.Manifest;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.bundle.Threshold;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.train.Calibration;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,7 +57,7 @@ public final class FindAnomaliesJob {
         this.console = console;
     }
 
-    public Result run(ImageSet images, Request request) throws IOException {
+    public Result run(SampleSet images, Request request) throws IOException {
         int setAside = (int) Math.max(1, Math.round(images.count() * request.contamination()));
         if (images.count() - setAside < 10) {
             throw new IllegalArgumentException("too few images (" + images.count() + ") to train on what is left after "
@@ -79,7 +79,7 @@ public final class FindAnomaliesJob {
     }
 
     /** The first model only ranks the images; its bundle goes into a temporary folder and is deleted. */
-    private float[] firstPassScores(ImageSet images, TrainingJob.Request training) throws IOException {
+    private float[] firstPassScores(SampleSet images, TrainingJob.Request training) throws IOException {
         Path scratch = Files.createTempDirectory("find-anomalies-first-pass");
         try {
             TrainingJob.Request first = new TrainingJob.Request(training.name(), "first-pass", scratch,

@@ -7,7 +7,7 @@ import dev.imageanomaly.scoring.bundle.ScoreStats;
 import dev.imageanomaly.scoring.bundle.Threshold;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.density.LatentDensityFeature;
 import dev.imageanomaly.trainer.export.ExportedModel;
@@ -67,11 +67,11 @@ public final class TrainingJob {
         this.writeReport = writeReport;
     }
 
-    public ModelBundle run(ImageSet normal, Request request) throws IOException {
+    public ModelBundle run(SampleSet normal, Request request) throws IOException {
         TrainingConfig config = request.config();
         Splits splits = Splits.of(normal.count(), request.validationFraction(), config.seed());
-        ImageSet train = normal.subset(splits.train());
-        ImageSet validation = normal.subset(splits.validation());
+        SampleSet train = normal.subset(splits.train());
+        SampleSet validation = normal.subset(splits.validation());
         Path bundleDir = request.outputRoot().resolve(request.name()).resolve(request.version());
         Files.createDirectories(bundleDir);
         // Networks append their epochs to the logs; a rerun into the same version starts them afresh.
@@ -118,7 +118,7 @@ public final class TrainingJob {
     }
 
     /** The bundle is the product; a report that cannot be drawn is said, and does not undo the training. */
-    private void writeReport(ModelBundle bundle, ImageSet train, ImageSet validation) {
+    private void writeReport(ModelBundle bundle, SampleSet train, SampleSet validation) {
         try (ReportGatherer gatherer = ReportGatherer.open(bundle)) {
             Path index = HtmlReport.write(gatherer.training(train, validation),
                     bundle.directory().resolve(REPORT_DIR));
@@ -128,7 +128,7 @@ public final class TrainingJob {
         }
     }
 
-    static float[] scoreWithOnnx(byte[] onnx, String scoreOutput, ImageSet images) {
+    static float[] scoreWithOnnx(byte[] onnx, String scoreOutput, SampleSet images) {
         InputSpec in = images.spec();
         try (OnnxScoringEngine engine = OnnxScoringEngine.open(onnx,
                 new long[] {in.channels(), in.height(), in.width()}, EngineOptions.cpu())) {
@@ -136,7 +136,7 @@ public final class TrainingJob {
         }
     }
 
-    private static Map<String, Object> trainingFacts(ImageSet all, ImageSet train, ImageSet validation,
+    private static Map<String, Object> trainingFacts(SampleSet all, SampleSet train, SampleSet validation,
             TrainedModel model) {
         TrainingConfig c = model.config();
         Map<String, Object> facts = new LinkedHashMap<>();

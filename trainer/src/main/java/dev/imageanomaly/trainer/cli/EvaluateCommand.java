@@ -4,7 +4,7 @@ import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.ExecutionProvider;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.eval.DetectionMetrics;
 import dev.imageanomaly.trainer.eval.Evaluation;
 import dev.imageanomaly.trainer.report.HtmlReport;
@@ -65,12 +65,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineOptions options = new EngineOptions(ExecutionProvider.parse(provider), 0, 0, 256);
-        ImageSet normals;
-        ImageSet anomalies;
+        SampleSet normals;
+        SampleSet anomalies;
         try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle, options)) {
             var spec = detector.manifest().input();
-            normals = ImageSourceOptions.load(normal, null, normalClasses, normalRange, spec, System.err);
-            anomalies = ImageSourceOptions.load(anomalous, null, anomalousClasses, anomalousRange, spec, System.err);
+            normals = SampleLoader.load(normal, null, normalClasses, normalRange, spec, System.err);
+            anomalies = SampleLoader.load(anomalous, null, anomalousClasses, anomalousRange, spec, System.err);
             DetectionMetrics m = Evaluation.evaluate(detector, Evaluation.normalVersusAnomalous(normals, anomalies));
             System.out.printf("%s %s (%s)%n", detector.manifest().name(), detector.manifest().version(),
                     detector.manifest().kind());

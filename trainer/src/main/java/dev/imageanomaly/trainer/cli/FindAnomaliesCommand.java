@@ -3,7 +3,7 @@ package dev.imageanomaly.trainer.cli;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.FindAnomaliesJob;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.model.ModelKind;
 import dev.imageanomaly.trainer.report.HtmlReport;
 import dev.imageanomaly.trainer.report.ReportGatherer;
@@ -87,7 +87,7 @@ public final class FindAnomaliesCommand implements Callable<Integer> {
         config.validate();
         FindAnomaliesJob.Request request = new FindAnomaliesJob.Request(
                 new TrainingJob.Request("find-anomalies", "v1", out.resolve("models"), config, 0.1, 0.01), contamination);
-        ImageSet images = ImageSourceOptions.load(input, null, null, range, TrainCommand.spec(size, channels), System.out);
+        SampleSet images = SampleLoader.load(input, null, null, range, TrainCommand.spec(size, channels), System.out);
         FindAnomaliesJob.Result result = new FindAnomaliesJob(System.out).run(images, request);
 
         Files.createDirectories(out);
@@ -109,7 +109,7 @@ public final class FindAnomaliesCommand implements Callable<Integer> {
     }
 
     /** Highest score first; {@code flagged} is whether the score is above the contamination threshold. */
-    static void writeRanking(Path file, ImageSet images, FindAnomaliesJob.Result result) throws IOException {
+    static void writeRanking(Path file, SampleSet images, FindAnomaliesJob.Result result) throws IOException {
         int[] order = IntStream.range(0, images.count()).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -result.scores()[i]))
                 .mapToInt(Integer::intValue).toArray();

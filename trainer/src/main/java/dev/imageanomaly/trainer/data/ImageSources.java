@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Loads images from wherever they are (an IDX file or a folder) into an {@link ImageSet} shaped by
+ * Loads images from wherever they are (an IDX file or a folder) into an {@link SampleSet} shaped by
  * an input spec, through the scoring module's {@link Preprocessor}: the very code the scorer runs.
  */
 public final class ImageSources {
@@ -29,14 +29,14 @@ public final class ImageSources {
             return InputSpec.image(first.channels(), first.height(), first.width());
         }
 
-        public ImageSet preprocess(InputSpec spec) {
+        public SampleSet preprocess(InputSpec spec) {
             Preprocessor pre = new Preprocessor(spec);
             int n = spec.sampleSize();
             float[] data = new float[images.size() * n];
             for (int i = 0; i < images.size(); i++) {
                 pre.toInput(images.get(i), data, i * n);
             }
-            return new ImageSet(spec, data, images.size(), ids.toArray(String[]::new), labels);
+            return new SampleSet(spec, data, images.size(), ids.toArray(String[]::new), labels);
         }
     }
 
@@ -62,7 +62,7 @@ public final class ImageSources {
     private static Loaded fromIdx(Path file, Path labelsFile) throws IOException {
         List<DecodedImage> images = IdxFiles.readImages(file);
         int[] labels = new int[images.size()];
-        java.util.Arrays.fill(labels, ImageSet.NO_LABEL);
+        java.util.Arrays.fill(labels, SampleSet.NO_LABEL);
         if (labelsFile != null) {
             int[] read = IdxFiles.readLabels(labelsFile);
             if (read.length != images.size()) {
@@ -83,7 +83,7 @@ public final class ImageSources {
         List<String> classNames = new ArrayList<>(new TreeSet<>(read.images().stream()
                 .map(ImageFolder.Entry::className).filter(c -> c != null).toList()));
         int[] labels = read.images().stream()
-                .mapToInt(e -> e.className() == null ? ImageSet.NO_LABEL : classNames.indexOf(e.className()))
+                .mapToInt(e -> e.className() == null ? SampleSet.NO_LABEL : classNames.indexOf(e.className()))
                 .toArray();
         return new Loaded(read.images().stream().map(ImageFolder.Entry::id).toList(),
                 read.images().stream().map(ImageFolder.Entry::image).toList(), labels, classNames, read.skipped());

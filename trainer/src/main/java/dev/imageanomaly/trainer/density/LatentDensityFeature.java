@@ -5,7 +5,7 @@ import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.export.AutoencoderExporter;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.OnnxGraph;
@@ -53,7 +53,7 @@ public final class LatentDensityFeature {
 
     private LatentDensityFeature() {}
 
-    public static Result attach(ExportedModel base, ImageSet train, int components, long seed) {
+    public static Result attach(ExportedModel base, SampleSet train, int components, long seed) {
         if (!base.outputs().contains(AutoencoderExporter.LATENT)) {
             throw new IllegalArgumentException("this kind has no latent code output, so --density-components cannot "
                     + "apply; kinds with a code: ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae");

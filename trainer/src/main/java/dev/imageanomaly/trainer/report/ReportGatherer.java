@@ -7,7 +7,7 @@ import dev.imageanomaly.scoring.bundle.Threshold;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.eval.DetectionMetrics;
 import dev.imageanomaly.trainer.export.AutoencoderExporter;
@@ -67,13 +67,13 @@ public final class ReportGatherer implements AutoCloseable {
     }
 
     /** What training shows: both splits' scores, the most anomalous validation images, the latent space by score. */
-    public ReportData training(ImageSet train, ImageSet validation) {
+    public ReportData training(SampleSet train, SampleSet validation) {
         ScoredImages trainScored = score("train", train);
         ScoredImages validationScored = score("validation", validation);
         int[] ranked = validationScored.rankedByScore();
         return new ReportData(title("training report"), facts(Map.of()), manifest.input(), history(),
                 List.of(trainScored, validationScored), manifest.threshold().value(), thresholdLabel(),
-                Part.omitted("training images carry no anomaly labels; `evaluate --normal ... --anomalous ...` "
+                Section.omitted("training images carry no anomaly labels; `evaluate --normal ... --anomalous ...` "
                         + "writes a report with ROC, precision-recall, scores per class and the confusion matrix"),
                 gallery("Most anomalous validation images", validationScored,
                         Arrays.copyOf(ranked, Math.min(GALLERY_SIZE, ranked.length)), i -> "validation", false),
@@ -87,7 +87,7 @@ public final class ReportGatherer implements AutoCloseable {
     }
 
     /** What labelled data shows on top: detection quality, scores per class, galleries of both kinds. */
-    public ReportData evaluation(ImageSet normals, ImageSet anomalies) {
+    public ReportData evaluation(SampleSet normals, SampleSet anomalies) {
         ScoredImages normal = score("normal", normals);
         ScoredImages anomalous = score("anomalous", anomalies);
         ScoredImages both = join("all", normal, anomalous);
@@ -102,7 +102,7 @@ public final class ReportGatherer implements AutoCloseable {
                 atThreshold.precision(), atThreshold.recall(), atThreshold.falsePositiveRate()));
         return new ReportData(title("evaluation report"), facts(extra), manifest.input(), history(),
                 List.of(normal, anomalous), manifest.threshold().value(), thresholdLabel(),
-                Part.of(new Labelled(both.scores(), truth, perClass(normal, anomalous), atThreshold)),
+                Section.of(new Labelled(both.scores(), truth, perClass(normal, anomalous), atThreshold)),
                 gallery("Most anomalous images, normal and anomalous together", both,
                         Arrays.copyOf(ranked, Math.min(GALLERY_SIZE, ranked.length)), label, false),
                 reconstructions(
@@ -120,7 +120,7 @@ public final class ReportGatherer implements AutoCloseable {
      * @param assumption how the threshold was chosen, in words, for the facts table
      * @param top how many of the highest-scoring images the gallery shows
      */
-    public ReportData unlabelled(ImageSet images, String assumption, int top) {
+    public ReportData unlabelled(SampleSet images, String assumption, int top) {
         ScoredImages all = score("images", images);
         double threshold = manifest.threshold().value();
         int[] flagged = IntStream.range(0, all.count()).map(i -> all.scores()[i] > threshold ? 1 : 0).toArray();
@@ -133,7 +133,7 @@ public final class ReportGatherer implements AutoCloseable {
         extra.put("flagged", String.format("%,d of %,d images", Arrays.stream(flagged).sum(), all.count()));
         return new ReportData(title("anomalies in an unlabelled set"), facts(extra),
                 manifest.input(), history(), List.of(all), threshold, thresholdLabel(),
-                Part.omitted("the images carry no labels, so there is no ROC, precision-recall or confusion matrix; "
+                Section.omitted("the images carry no labels, so there is no ROC, precision-recall or confusion matrix; "
                         + "the ranking is in the CSV beside this report"),
                 gallery("Most anomalous images", all, Arrays.copyOf(ranked, Math.min(top, ranked.length)), label,
                         false),
@@ -144,7 +144,7 @@ public final class ReportGatherer implements AutoCloseable {
                 latentByGroup(all, "flagged", List.of("not flagged", "flagged"), flagged), generated());
     }
 
-    ScoredImages score(String name, ImageSet images) {
+    ScoredImages score(String name, SampleSet images) {
         if (!images.spec().equals(manifest.input())) {
             throw new IllegalArgumentException(name + " images were preprocessed for " + images.spec()
                     + " but the bundle expects " + manifest.input());
@@ -192,23 +192,23 @@ public final class ReportGatherer implements AutoCloseable {
         return String.format("threshold (%s %s)", t.method(), t.rate());
     }
 
-    private Part<List<EpochMetrics>> history() {
+    private Section<List<EpochMetrics>> history() {
         Path log = bundle.directory().resolve(TrainingJob.METRICS_LOG);
         if (!Files.exists(log)) {
-            return Part.omitted("the bundle has no " + TrainingJob.METRICS_LOG);
+            return Section.omitted("the bundle has no " + TrainingJob.METRICS_LOG);
         }
         try {
             List<EpochMetrics> history = EpochMetricsLog.read(log);
-            return history.isEmpty() ? Part.omitted(TrainingJob.METRICS_LOG + " has no epochs") : Part.of(history);
+            return history.isEmpty() ? Section.omitted(TrainingJob.METRICS_LOG + " has no epochs") : Section.of(history);
         } catch (IOException | RuntimeException e) {
-            return Part.omitted(TrainingJob.METRICS_LOG + " could not be read: " + e.getMessage());
+            return Section.omitted(TrainingJob.METRICS_LOG + " could not be read: " + e.getMessage());
         }
     }
 
     /** Images at the given indices; with {@code reconstructed}, each with its reconstruction from the graph. */
     private Gallery gallery(String title, ScoredImages set, int[] indices, IntFunction<String> label,
             boolean reconstructed) {
-        ImageSet shown = set.images().subset(indices);
+        SampleSet shown = set.images().subset(indices);
         float[] reconstructions = reconstructed && hasReconstruction()
                 ? engine.run(shown.data(), shown.count(), List.of(AutoencoderExporter.RECONSTRUCTION))
                         .get(AutoencoderExporter.RECONSTRUCTION)
@@ -223,11 +223,11 @@ public final class ReportGatherer implements AutoCloseable {
         return new Gallery(title, examples);
     }
 
-    private Part<List<Gallery>> reconstructions(Gallery... galleries) {
+    private Section<List<Gallery>> reconstructions(Gallery... galleries) {
         if (!hasReconstruction()) {
-            return Part.omitted("the graph has no '" + AutoencoderExporter.RECONSTRUCTION + "' output");
+            return Section.omitted("the graph has no '" + AutoencoderExporter.RECONSTRUCTION + "' output");
         }
-        return Part.of(List.of(galleries));
+        return Section.of(List.of(galleries));
     }
 
     /** Box per class of each set when the images carry class labels, else one box per set. */
@@ -255,14 +255,14 @@ public final class ReportGatherer implements AutoCloseable {
         return boxes;
     }
 
-    private Part<LatentView> latentByScore(List<ScoredImages> sets) {
+    private Section<LatentView> latentByScore(List<ScoredImages> sets) {
         ScoredImages all = sets.get(0);
         for (ScoredImages s : sets.subList(1, sets.size())) {
             all = join("all", all, s);
         }
-        Part<int[]> shown = latentSample(all);
+        Section<int[]> shown = latentSample(all);
         if (!shown.present()) {
-            return Part.omitted(shown.whyOmitted());
+            return Section.omitted(shown.whyOmitted());
         }
         float[] scores = new float[shown.content().length];
         for (int k = 0; k < scores.length; k++) {
@@ -288,28 +288,28 @@ public final class ReportGatherer implements AutoCloseable {
         return latentView(all, shown.content(), "score (fifths, light = low)", groups, groupOf);
     }
 
-    private Part<LatentView> latentByGroup(ScoredImages set, String by, List<String> groups, int[] groupOfImage) {
-        Part<int[]> shown = latentSample(set);
+    private Section<LatentView> latentByGroup(ScoredImages set, String by, List<String> groups, int[] groupOfImage) {
+        Section<int[]> shown = latentSample(set);
         if (!shown.present()) {
-            return Part.omitted(shown.whyOmitted());
+            return Section.omitted(shown.whyOmitted());
         }
         int[] groupOf = Arrays.stream(shown.content()).map(i -> groupOfImage[i]).toArray();
         return latentView(set, shown.content(), by, groups, groupOf);
     }
 
     /** The images a latent view shows: all of them, or a seeded sample of {@value #LATENT_POINTS}. */
-    private Part<int[]> latentSample(ScoredImages set) {
+    private Section<int[]> latentSample(ScoredImages set) {
         if (!hasLatent()) {
-            return Part.omitted("the graph has no '" + AutoencoderExporter.LATENT + "' output");
+            return Section.omitted("the graph has no '" + AutoencoderExporter.LATENT + "' output");
         }
         if (set.latentSize() < 2) {
-            return Part.omitted("the latent code has " + set.latentSize() + " dimension; the score histogram shows it");
+            return Section.omitted("the latent code has " + set.latentSize() + " dimension; the score histogram shows it");
         }
-        return Part.of(set.count() <= LATENT_POINTS ? IntStream.range(0, set.count()).toArray()
+        return Section.of(set.count() <= LATENT_POINTS ? IntStream.range(0, set.count()).toArray()
                 : randomSample(set.count(), LATENT_POINTS));
     }
 
-    private Part<LatentView> latentView(ScoredImages set, int[] shown, String colouredBy, List<String> groups,
+    private Section<LatentView> latentView(ScoredImages set, int[] shown, String colouredBy, List<String> groups,
             int[] groupOf) {
         int dims = set.latentSize();
         float[] rows = new float[shown.length * dims];
@@ -317,16 +317,16 @@ public final class ReportGatherer implements AutoCloseable {
             System.arraycopy(set.latents(), shown[k] * dims, rows, k * dims, dims);
         }
         Pca.Projection pca = Pca.project(rows, shown.length, dims, 2);
-        Part<double[][]> tsne = shown.length < TSne.MIN_POINTS
-                ? Part.omitted("t-SNE needs at least " + TSne.MIN_POINTS + " images, there are " + shown.length)
-                : Part.of(TSne.embed(rows, shown.length, dims, SEED));
+        Section<double[][]> tsne = shown.length < TSne.MIN_POINTS
+                ? Section.omitted("t-SNE needs at least " + TSne.MIN_POINTS + " images, there are " + shown.length)
+                : Section.of(TSne.embed(rows, shown.length, dims, SEED));
         String note = shown.length == set.count()
                 ? String.format("all %,d images", set.count())
                 : String.format("a seeded random sample of %,d of the %,d images", shown.length, set.count());
-        return Part.of(new LatentView(colouredBy, groups, groupOf, pca.points(), pca.explained(), tsne, note));
+        return Section.of(new LatentView(colouredBy, groups, groupOf, pca.points(), pca.explained(), tsne, note));
     }
 
-    private Part<ReportData.Generated> generated() {
+    private Section<ReportData.Generated> generated() {
         return GeneratorSamples.draw(bundle.directory(), manifest.input(), GENERATED, SEED);
     }
 

@@ -1,6 +1,6 @@
 package dev.imageanomaly.trainer.report;
 
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
  *
  * @param latents {@code count x latentSize} floats back to back, or null when the graph has no latent output
  */
-public record ScoredImages(String name, ImageSet images, float[] scores, float[] latents, int latentSize) {
+public record ScoredImages(String name, SampleSet images, float[] scores, float[] latents, int latentSize) {
 
     public ScoredImages {
         if (scores.length != images.count()

@@ -16,7 +16,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,7 +80,7 @@ final class AdversarialPhase {
         this.log = log;
     }
 
-    void run(ImageSet train) {
+    void run(SampleSet train) {
         InputSpec in = train.spec();
         int spreadCount = Math.min(SPREAD_SAMPLES, train.count());
         float[] realSample = MiniBatch.gather(train, Splits.permutation(train.count(), new Random(config.seed() + 3)),
@@ -131,7 +131,7 @@ final class AdversarialPhase {
     }
 
     /** Returns the epoch's mean Wasserstein estimate and mean generator loss. */
-    private double[] trainEpoch(Trainer generator, Trainer critic, ImageSet train, Random random, int epoch) {
+    private double[] trainEpoch(Trainer generator, Trainer critic, SampleSet train, Random random, int epoch) {
         int[] order = Splits.permutation(train.count(), random);
         ProgressBar bar = log.progressBar(String.format("gan epoch %d/%d", epoch, config.epochs()), train.count());
         double wassersteinSum = 0;

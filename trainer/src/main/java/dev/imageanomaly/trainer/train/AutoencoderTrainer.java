@@ -16,7 +16,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.L2Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.model.Architecture;
 import dev.imageanomaly.trainer.model.Architectures;
@@ -48,14 +48,14 @@ public final class AutoencoderTrainer {
         this.loop = loop;
     }
 
-    public TrainedAutoencoder fit(ImageSet train, ImageSet validation, TrainingConfig config) {
+    public TrainedAutoencoder fit(SampleSet train, SampleSet validation, TrainingConfig config) {
         config.validate();
         return fit(train, validation, config, Architectures.of(config.kind(), train.spec(), config.hidden(),
                 config.latent()), epoch -> config.batchSize());
     }
 
     /** @param batchSizes the batch size of each epoch (numbered from 1) */
-    TrainedAutoencoder fit(ImageSet train, ImageSet validation, TrainingConfig config, Architecture arch,
+    TrainedAutoencoder fit(SampleSet train, SampleSet validation, TrainingConfig config, Architecture arch,
             IntUnaryOperator batchSizes) {
         InputSpec in = train.spec();
         Engine.getInstance().setRandomSeed((int) config.seed());
@@ -89,7 +89,7 @@ public final class AutoencoderTrainer {
         }
     }
 
-    private double trainEpoch(Trainer trainer, ImageSet train, TrainingConfig config, Random random, int epoch,
+    private double trainEpoch(Trainer trainer, SampleSet train, TrainingConfig config, Random random, int epoch,
             int batchSize) {
         InputSpec in = train.spec();
         int[] order = Splits.permutation(train.count(), random);

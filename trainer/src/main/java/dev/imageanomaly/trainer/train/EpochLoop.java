@@ -2,7 +2,7 @@ package dev.imageanomaly.trainer.train;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -48,10 +48,10 @@ final class EpochLoop {
      *     mean over the validation set, and their train/validation KS statistic is logged each epoch
      * @param learningRate the learning rate at the end of an epoch, for the log
      */
-    List<EpochMetrics> run(TrainingConfig config, Block block, NDManager manager, ImageSet train, ImageSet validation,
+    List<EpochMetrics> run(TrainingConfig config, Block block, NDManager manager, SampleSet train, SampleSet validation,
             IntToDoubleFunction trainEpoch, PerImageScores scores, IntToDoubleFunction learningRate) {
         List<EpochMetrics> history = new ArrayList<>();
-        ImageSet driftSample = ScoreDrift.trainingSample(train, config.seed());
+        SampleSet driftSample = ScoreDrift.trainingSample(train, config.seed());
         try (EpochMetricsLog log = metricsLog == null ? EpochMetricsLog.none() : EpochMetricsLog.continuing(metricsLog)) {
             double bestLoss = Double.POSITIVE_INFINITY;
             byte[] bestParameters = null;

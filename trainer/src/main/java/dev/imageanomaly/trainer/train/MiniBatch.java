@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.util.Arrays;
 
 /** Copies samples of an image set into one contiguous batch, in a given order. */
@@ -13,7 +13,7 @@ final class MiniBatch {
     private MiniBatch() {}
 
     /** Samples {@code order[start] .. order[start + size - 1]}. */
-    static float[] gather(ImageSet set, int[] order, int start, int size) {
+    static float[] gather(SampleSet set, int[] order, int start, int size) {
         int n = set.spec().sampleSize();
         float[] batch = new float[size * n];
         for (int i = 0; i < size; i++) {
@@ -23,7 +23,7 @@ final class MiniBatch {
     }
 
     /** Samples {@code start .. start + size - 1}, in the set's own order. */
-    static float[] slice(ImageSet set, int start, int size) {
+    static float[] slice(SampleSet set, int start, int size) {
         int n = set.spec().sampleSize();
         return Arrays.copyOfRange(set.data(), start * n, (start + size) * n);
     }

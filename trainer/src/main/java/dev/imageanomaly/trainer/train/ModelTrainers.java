@@ -1,6 +1,6 @@
 package dev.imageanomaly.trainer.train;
 
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.model.ModelKind;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -14,7 +14,7 @@ public final class ModelTrainers {
      * @param console where progress goes (null for none)
      * @param metricsLog JSON-lines file that gets one line per epoch (null for none)
      */
-    public static TrainedModel fit(ImageSet train, ImageSet validation, TrainingConfig config, PrintStream console,
+    public static TrainedModel fit(SampleSet train, SampleSet validation, TrainingConfig config, PrintStream console,
             Path metricsLog) {
         if (train.spec().isFeatures() && !config.kind().dense()) {
             throw new IllegalArgumentException(config.kind().id() + " trains on images only; for feature vectors use "

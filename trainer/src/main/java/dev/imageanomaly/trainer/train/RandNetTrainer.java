@@ -1,6 +1,6 @@
 package dev.imageanomaly.trainer.train;
 
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.model.Architecture;
 import dev.imageanomaly.trainer.model.Architectures;
 import java.io.PrintStream;
@@ -25,7 +25,7 @@ public final class RandNetTrainer {
         this.metricsLog = metricsLog;
     }
 
-    public TrainedRandNet fit(ImageSet train, ImageSet validation, TrainingConfig config) {
+    public TrainedRandNet fit(SampleSet train, SampleSet validation, TrainingConfig config) {
         config.validate();
         TrainingConfig.EnsembleOptions ensemble = config.ensemble();
         long start = System.nanoTime();

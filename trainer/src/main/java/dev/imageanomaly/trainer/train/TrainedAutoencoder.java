@@ -8,7 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.export.AutoencoderExporter;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.model.Architecture;
@@ -81,7 +81,7 @@ public final class TrainedAutoencoder implements TrainedModel {
     }
 
     /** Per-sample mean squared reconstruction error of a whole set, by DJL's forward pass. */
-    float[] errors(ImageSet set) {
+    float[] errors(SampleSet set) {
         int batch = 256;
         float[] errors = new float[set.count()];
         for (int start = 0; start < set.count(); start += batch) {

@@ -15,7 +15,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.L2Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.model.Architecture;
 import dev.imageanomaly.trainer.model.Architectures;
@@ -42,7 +42,7 @@ public final class VaeTrainer {
         this.loop = new EpochLoop(console, metricsLog);
     }
 
-    public TrainedVae fit(ImageSet train, ImageSet validation, TrainingConfig config) {
+    public TrainedVae fit(SampleSet train, SampleSet validation, TrainingConfig config) {
         config.validate();
         InputSpec in = train.spec();
         Architecture arch = Architectures.of(config.kind(), in, config.hidden(), config.latent());
@@ -71,7 +71,7 @@ public final class VaeTrainer {
         }
     }
 
-    private double trainEpoch(Trainer trainer, ImageSet train, TrainingConfig config, Random random, int epoch) {
+    private double trainEpoch(Trainer trainer, SampleSet train, TrainingConfig config, Random random, int epoch) {
         int[] order = Splits.permutation(train.count(), random);
         float beta = config.vae().betaAt(epoch);
         ProgressBar bar = loop.progressBar(config, epoch, train.count());

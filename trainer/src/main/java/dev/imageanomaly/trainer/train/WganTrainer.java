@@ -14,7 +14,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.L2Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.model.Architectures;
 import java.io.PrintStream;
@@ -39,7 +39,7 @@ public final class WganTrainer {
         this.loop = new EpochLoop(console, metricsLog);
     }
 
-    public TrainedWgan fit(ImageSet train, ImageSet validation, TrainingConfig config) {
+    public TrainedWgan fit(SampleSet train, SampleSet validation, TrainingConfig config) {
         config.validate();
         InputSpec in = train.spec();
         Engine.getInstance().setRandomSeed((int) config.seed());
@@ -60,7 +60,7 @@ public final class WganTrainer {
         }
     }
 
-    private List<EpochMetrics> trainEncoder(WganNetworks nets, ImageSet train, ImageSet validation,
+    private List<EpochMetrics> trainEncoder(WganNetworks nets, SampleSet train, SampleSet validation,
             TrainingConfig config) {
         TrainingConfig encoderConfig = config.withEpochs(config.gan().encoderEpochs());
         int stepsPerEpoch = (train.count() + config.batchSize() - 1) / config.batchSize();
@@ -80,7 +80,7 @@ public final class WganTrainer {
         }
     }
 
-    private double trainEncoderEpoch(WganNetworks nets, Trainer encoder, ImageSet train, TrainingConfig config,
+    private double trainEncoderEpoch(WganNetworks nets, Trainer encoder, SampleSet train, TrainingConfig config,
             Random random, int epoch) {
         int[] order = Splits.permutation(train.count(), random);
         ProgressBar bar = loop.progressBar(config, epoch, train.count());

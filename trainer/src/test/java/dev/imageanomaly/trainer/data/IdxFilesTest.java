@@ -75,7 +75,7 @@ class IdxFilesTest {
 
         Path oddlyNamed = Files.write(dir.resolve("digits.idx"), images(2, 2, 2));
         assertThat(IdxFiles.siblingLabels(oddlyNamed)).isNull();
-        assertThat(ImageSources.load(oddlyNamed, null).labels()).containsOnly(ImageSet.NO_LABEL);
+        assertThat(ImageSources.load(oddlyNamed, null).labels()).containsOnly(SampleSet.NO_LABEL);
     }
 
     @Test

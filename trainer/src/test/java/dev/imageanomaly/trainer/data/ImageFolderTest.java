@@ -54,10 +54,10 @@ class ImageFolderTest {
         write(grey(4, 4, 2), "gif", "b.gif");
 
         ImageSources.Loaded loaded = ImageSources.load(root, null);
-        ImageSet set = loaded.preprocess(loaded.nativeSpec());
+        SampleSet set = loaded.preprocess(loaded.nativeSpec());
 
         assertThat(loaded.classNames()).isEmpty();
-        assertThat(set.labels()).containsOnly(ImageSet.NO_LABEL);
+        assertThat(set.labels()).containsOnly(SampleSet.NO_LABEL);
         assertThat(set.labelled()).isFalse();
         assertThat(set.ids()).containsExactly("a.png", "b.gif");
     }
@@ -95,7 +95,7 @@ class ImageFolderTest {
         ImageSources.Loaded loaded = ImageSources.load(root, null);
         assertThat(loaded.nativeSpec()).isEqualTo(InputSpec.image(1, 28, 28));
 
-        ImageSet set = loaded.preprocess(InputSpec.image(1, 14, 14));
+        SampleSet set = loaded.preprocess(InputSpec.image(1, 14, 14));
         assertThat(set.count()).isEqualTo(2);
         assertThat(set.data()).hasSize(2 * 14 * 14);
         for (float v : set.sample(0)) {
@@ -103,7 +103,7 @@ class ImageFolderTest {
         }
         assertThat(set.sample(1)[14 * 7 + 7]).isCloseTo(200 / 255f, within(1e-6f));
 
-        ImageSet rgbSet = loaded.preprocess(InputSpec.image(3, 8, 8));
+        SampleSet rgbSet = loaded.preprocess(InputSpec.image(3, 8, 8));
         assertThat(rgbSet.data()).hasSize(2 * 3 * 8 * 8);
     }
 

@@ -9,7 +9,7 @@ import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.export.AutoencoderExporter;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.model.ModelKind;
@@ -26,15 +26,15 @@ class LatentDensityFeatureTest {
 
     @Test
     void theGraphsDensityAndCombinedScoreMatchTheMixtureComputedInJava() {
-        ImageSet digits = ShippedData.mnist10k();
-        ImageSet train = digits.first(1000);
+        SampleSet digits = ShippedData.mnist10k();
+        SampleSet train = digits.first(1000);
         try (TrainedModel ae = ModelTrainers.fit(train, digits.where(i -> i >= 1000 && i < 1200),
                 TrainingConfig.defaults(ModelKind.DEEP_AE).withEpochs(2), null, null)) {
             LatentDensityFeature.Result result = LatentDensityFeature.attach(ae.export("density"), train, 3, 5);
             ExportedModel model = result.model();
             assertThat(model.scoreOutput()).isEqualTo(LatentDensityFeature.COMBINED);
 
-            ImageSet probe = digits.where(i -> i >= 9000 && i < 9016).concat(ShippedData.fashionTest().first(16));
+            SampleSet probe = digits.where(i -> i >= 9000 && i < 9016).concat(ShippedData.fashionTest().first(16));
             Map<String, float[]> out;
             try (OnnxScoringEngine ort = OnnxScoringEngine.open(model.model(), new long[] {1, 28, 28},
                     EngineOptions.cpu())) {
@@ -72,7 +72,7 @@ class LatentDensityFeatureTest {
 
     @Test
     void aKindWithoutALatentCodeIsRefused() {
-        ImageSet digits = ShippedData.mnist10k().first(300);
+        SampleSet digits = ShippedData.mnist10k().first(300);
         try (TrainedModel randnet = ModelTrainers.fit(digits, digits.first(50), TrainingConfig.defaults(ModelKind.RANDNET)
                 .withEpochs(1), null, null)) {
             assertThatThrownBy(() -> LatentDensityFeature.attach(randnet.export("r"), digits, 2, 1))

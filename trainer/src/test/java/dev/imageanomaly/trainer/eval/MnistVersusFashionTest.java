@@ -7,7 +7,7 @@ import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.model.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ class MnistVersusFashionTest {
     }
 
     private static double auroc(ModelKind kind, int epochs, Path bundles) throws Exception {
-        ImageSet digits = ShippedData.mnist10k();
+        SampleSet digits = ShippedData.mnist10k();
         ModelBundle bundle = new TrainingJob(null).run(digits.where(i -> i < 8000), new TrainingJob.Request(
                 "mnist-" + kind.id(), "test", bundles, TrainingConfig.defaults(kind).withEpochs(epochs), 0.1, 0.01));
         try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle.directory(), EngineOptions.cpu())) {
@@ -52,10 +52,10 @@ class MnistVersusFashionTest {
     }
 
     private static void assertSeparates(ModelKind kind, int epochs, Path bundles) throws Exception {
-        ImageSet digits = ShippedData.mnist10k();
-        ImageSet trainDigits = digits.where(i -> i < 8000);
-        ImageSet heldOutDigits = digits.where(i -> i >= 8000);
-        ImageSet fashion = ShippedData.fashionTest().first(2000);
+        SampleSet digits = ShippedData.mnist10k();
+        SampleSet trainDigits = digits.where(i -> i < 8000);
+        SampleSet heldOutDigits = digits.where(i -> i >= 8000);
+        SampleSet fashion = ShippedData.fashionTest().first(2000);
 
         TrainingConfig config = TrainingConfig.defaults(kind).withEpochs(epochs);
         ModelBundle bundle = new TrainingJob(System.out).run(trainDigits,

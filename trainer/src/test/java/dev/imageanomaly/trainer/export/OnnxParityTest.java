@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.model.ModelKind;
 import dev.imageanomaly.trainer.train.ModelTrainers;
 import dev.imageanomaly.trainer.train.TrainedModel;
@@ -50,7 +50,7 @@ class OnnxParityTest {
         }
     }
 
-    static ImageSet randomImages(int count, Random random) {
+    static SampleSet randomImages(int count, Random random) {
         float[] data = new float[count * SPEC.sampleSize()];
         for (int i = 0; i < data.length; i++) {
             data[i] = random.nextFloat();
@@ -58,7 +58,7 @@ class OnnxParityTest {
         String[] ids = new String[count];
         java.util.Arrays.setAll(ids, i -> "random#" + i);
         int[] labels = new int[count];
-        java.util.Arrays.fill(labels, ImageSet.NO_LABEL);
-        return new ImageSet(SPEC, data, count, ids, labels);
+        java.util.Arrays.fill(labels, SampleSet.NO_LABEL);
+        return new SampleSet(SPEC, data, count, ids, labels);
     }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.ShippedData;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.model.ModelKind;
 import dev.imageanomaly.trainer.train.ModelTrainers;
 import dev.imageanomaly.trainer.train.TrainedModel;
@@ -25,11 +25,11 @@ class VaeScoreTest {
     private static final long[] SAMPLE = {1, 28, 28};
     private TrainedModel vae;
     private ExportedModel exported;
-    private ImageSet digits;
+    private SampleSet digits;
 
     @BeforeAll
     void trainAVaeForTwoEpochsOnRealDigits() {
-        ImageSet mnist = ShippedData.mnist10k();
+        SampleSet mnist = ShippedData.mnist10k();
         vae = ModelTrainers.fit(mnist.first(1000), mnist.where(i -> i >= 1000 && i < 1200),
                 TrainingConfig.defaults(ModelKind.VAE).withEpochs(2), null, null);
         exported = vae.export("vae-determinism");

@@ -6,7 +6,7 @@ import dev.imageanomaly.scoring.bundle.Manifest;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.export.AutoencoderExporter;
 import dev.imageanomaly.trainer.export.OnnxGraph;
 import dev.imageanomaly.trainer.model.ModelKind;
@@ -48,7 +48,7 @@ class ReportTest {
     @BeforeAll
     void trainAndEvaluateATinyModel(@TempDir Path work) throws IOException {
         this.work = work;
-        ImageSet digits = ShippedData.mnist10k();
+        SampleSet digits = ShippedData.mnist10k();
         TrainingConfig d = TrainingConfig.defaults(ModelKind.AE);
         TrainingConfig config = new TrainingConfig(ModelKind.AE, 2, 32, 3e-3f, LearningRateSchedule.COSINE, 16, 64, 0,
                 0.3f, 42, d.vae(), d.ensemble(), d.gan(), 0);
@@ -114,7 +114,7 @@ class ReportTest {
     void sectionsWhoseGraphOutputIsMissingAreOmittedWithTheReason() throws IOException {
         ModelBundle scoreOnly = ModelBundle.write(work.resolve("score-only"),
                 withOutputs(bundle.manifest(), List.of(AutoencoderExporter.SCORE)), bundle.onnxModel());
-        ImageSet digits = ShippedData.mnist10k().first(200);
+        SampleSet digits = ShippedData.mnist10k().first(200);
 
         Path index;
         try (ReportGatherer gatherer = ReportGatherer.open(scoreOnly)) {
@@ -136,7 +136,7 @@ class ReportTest {
 
         Path index;
         try (ReportGatherer gatherer = ReportGatherer.open(withGenerator)) {
-            ImageSet digits = ShippedData.mnist10k().first(100);
+            SampleSet digits = ShippedData.mnist10k().first(100);
             index = HtmlReport.write(gatherer.training(digits.first(80), digits.where(i -> i >= 80)),
                     work.resolve("generator-report"));
         }

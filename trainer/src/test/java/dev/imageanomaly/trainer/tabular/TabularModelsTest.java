@@ -12,7 +12,7 @@ import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.CsvTable;
 import dev.imageanomaly.trainer.data.FeatureTables;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.eval.DetectionMetrics;
 import dev.imageanomaly.trainer.eval.Evaluation;
 import dev.imageanomaly.trainer.eval.TabularProtocol;
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The dense kinds train on CSV feature vectors; the bundle carries the per-column standardization. */
 class TabularModelsTest {
 
-    private static ImageSet breastCancerTable() throws Exception {
+    private static SampleSet breastCancerTable() throws Exception {
         return FeatureTables.raw(CsvTable.read(ShippedData.path("tabular/breastw.csv")), "breastw");
     }
 
@@ -48,7 +48,7 @@ class TabularModelsTest {
     @Test
     void theManifestCarriesTheTrainingRowsColumnStatisticsAndTheDetectorAppliesThemToRawRows(@TempDir Path root)
             throws Exception {
-        ImageSet raw = breastCancerTable();
+        SampleSet raw = breastCancerTable();
         TabularProtocol protocol = TabularProtocol.split(raw, 1);
         ModelBundle bundle = train(ModelKind.DEEP_AE, protocol.train(), root);
 
@@ -78,7 +78,7 @@ class TabularModelsTest {
                 .hasMessageContaining("conv-ae trains on images only").hasMessageContaining("deep-ae");
     }
 
-    private static ModelBundle train(ModelKind kind, ImageSet rows, Path root) throws Exception {
+    private static ModelBundle train(ModelKind kind, SampleSet rows, Path root) throws Exception {
         TrainingConfig config = TrainingConfig.defaults(kind).withEpochs(30);
         return new TrainingJob(null).run(rows, new TrainingJob.Request("breastw-" + kind.id(), "v1", root, config,
                 0.2, 0.05));

@@ -10,17 +10,18 @@ import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
- * Preprocessed images ready for a model: {@code count} samples laid out back to back in {@code data}
- * (each {@code spec.sampleSize()} floats, CHW), with an id per sample and a label per sample
+ * Preprocessed samples ready for a model, images or standardized feature rows of a CSV table (the
+ * spec says which): {@code count} samples laid out back to back in {@code data} (each
+ * {@code spec.sampleSize()} floats, CHW for images), with an id per sample and a label per sample
  * ({@link #NO_LABEL} when unknown).
  */
-public record ImageSet(InputSpec spec, float[] data, int count, String[] ids, int[] labels) {
+public record SampleSet(InputSpec spec, float[] data, int count, String[] ids, int[] labels) {
 
     public static final int NO_LABEL = -1;
 
-    public ImageSet {
+    public SampleSet {
         if (data.length != (long) count * spec.sampleSize() || ids.length != count || labels.length != count) {
-            throw new IllegalArgumentException("image set arrays do not match count " + count);
+            throw new IllegalArgumentException("sample set arrays do not match count " + count);
         }
     }
 
@@ -33,7 +34,7 @@ public record ImageSet(InputSpec spec, float[] data, int count, String[] ids, in
         return Arrays.copyOfRange(data, i * n, (i + 1) * n);
     }
 
-    public ImageSet subset(int[] indices) {
+    public SampleSet subset(int[] indices) {
         int n = spec.sampleSize();
         float[] out = new float[indices.length * n];
         String[] outIds = new String[indices.length];
@@ -43,31 +44,31 @@ public record ImageSet(InputSpec spec, float[] data, int count, String[] ids, in
             outIds[i] = ids[indices[i]];
             outLabels[i] = labels[indices[i]];
         }
-        return new ImageSet(spec, out, indices.length, outIds, outLabels);
+        return new SampleSet(spec, out, indices.length, outIds, outLabels);
     }
 
-    public ImageSet where(IntPredicate indexFilter) {
+    public SampleSet where(IntPredicate indexFilter) {
         return subset(java.util.stream.IntStream.range(0, count).filter(indexFilter).toArray());
     }
 
-    public ImageSet withLabels(Set<Integer> classes) {
+    public SampleSet withLabels(Set<Integer> classes) {
         return where(i -> classes.contains(labels[i]));
     }
 
-    public ImageSet first(int n) {
+    public SampleSet first(int n) {
         return n >= count ? this : subset(java.util.stream.IntStream.range(0, n).toArray());
     }
 
     /** All samples relabelled with one label, e.g. 0 for "normal", 1 for "anomalous". */
-    public ImageSet relabel(int label) {
+    public SampleSet relabel(int label) {
         int[] same = new int[count];
         Arrays.fill(same, label);
-        return new ImageSet(spec, data, count, ids, same);
+        return new SampleSet(spec, data, count, ids, same);
     }
 
-    public ImageSet concat(ImageSet other) {
+    public SampleSet concat(SampleSet other) {
         if (!spec.equals(other.spec)) {
-            throw new IllegalArgumentException("cannot join image sets with different input specs");
+            throw new IllegalArgumentException("cannot join sample sets with different input specs");
         }
         float[] joined = Arrays.copyOf(data, data.length + other.data.length);
         System.arraycopy(other.data, 0, joined, data.length, other.data.length);
@@ -75,7 +76,7 @@ public record ImageSet(InputSpec spec, float[] data, int count, String[] ids, in
         System.arraycopy(other.ids, 0, joinedIds, count, other.count);
         int[] joinedLabels = Arrays.copyOf(labels, count + other.count);
         System.arraycopy(other.labels, 0, joinedLabels, count, other.count);
-        return new ImageSet(spec, joined, count + other.count, joinedIds, joinedLabels);
+        return new SampleSet(spec, joined, count + other.count, joinedIds, joinedLabels);
     }
 
     /** SHA-256 over the preprocessed samples: two trainings saw the same data iff their fingerprints match. */

@@ -5,20 +5,20 @@ package dev.imageanomaly.trainer.report;
  * graph has no such output, the data has no labels, ...). A reader never has to guess whether a
  * missing chart is a bug.
  */
-public record Part<T>(T content, String whyOmitted) {
+public record Section<T>(T content, String whyOmitted) {
 
-    public Part {
+    public Section {
         if ((content == null) == (whyOmitted == null)) {
-            throw new IllegalArgumentException("a report part has either content or a reason it has none");
+            throw new IllegalArgumentException("a report section has either content or a reason it has none");
         }
     }
 
-    public static <T> Part<T> of(T content) {
-        return new Part<>(content, null);
+    public static <T> Section<T> of(T content) {
+        return new Section<>(content, null);
     }
 
-    public static <T> Part<T> omitted(String why) {
-        return new Part<>(null, why);
+    public static <T> Section<T> omitted(String why) {
+        return new Section<>(null, why);
     }
 
     public boolean present() {

@@ -3,7 +3,7 @@ package dev.imageanomaly.trainer.cli;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.data.CsvTable;
 import dev.imageanomaly.trainer.data.FeatureTables;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.ImageSources;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,9 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 
 /** Where samples come from (images, or a CSV table of features) and which of them to use; shared by every command that reads them. */
-final class ImageSourceOptions {
+final class SampleLoader {
 
-    private ImageSourceOptions() {}
+    private SampleLoader() {}
 
     /**
      * Loads, filters and preprocesses a source.
@@ -24,7 +24,7 @@ final class ImageSourceOptions {
      * @param range {@code from:to} over the file's order (before class filtering), null for all
      * @param spec the input spec; null derives it from the first image
      */
-    static ImageSet load(Path source, Path labels, List<Integer> classes, String range, InputSpec spec,
+    static SampleSet load(Path source, Path labels, List<Integer> classes, String range, InputSpec spec,
             PrintStream console) throws IOException {
         boolean tabular = source.getFileName().toString().toLowerCase().endsWith(".csv");
         if (tabular && spec != null && !spec.isFeatures()) {
@@ -33,7 +33,7 @@ final class ImageSourceOptions {
         if (!tabular && spec != null && spec.isFeatures()) {
             throw new IllegalArgumentException("the model scores CSV feature vectors, but " + source + " is not a .csv file");
         }
-        ImageSet set = tabular ? readTable(source, console) : readImages(source, labels, spec, console);
+        SampleSet set = tabular ? readTable(source, console) : readImages(source, labels, spec, console);
         if (range != null) {
             int[] bounds = parseRange(range, set.count());
             set = set.subset(java.util.stream.IntStream.range(bounds[0], bounds[1]).toArray());
@@ -52,7 +52,7 @@ final class ImageSourceOptions {
         return tabular ? FeatureTables.standardize(set, spec != null ? spec : FeatureTables.fit(set)) : set;
     }
 
-    private static ImageSet readImages(Path source, Path labels, InputSpec spec, PrintStream console)
+    private static SampleSet readImages(Path source, Path labels, InputSpec spec, PrintStream console)
             throws IOException {
         ImageSources.Loaded loaded = ImageSources.load(source, labels);
         if (!loaded.skipped().isEmpty()) {
@@ -67,7 +67,7 @@ final class ImageSourceOptions {
     }
 
     /** Rows of a CSV table, raw; the optional {@code label} column gives labels (for --classes). */
-    private static ImageSet readTable(Path source, PrintStream console) throws IOException {
+    private static SampleSet readTable(Path source, PrintStream console) throws IOException {
         if (!Files.exists(source)) {
             throw new IOException("no such file: " + source);
         }
