@@ -163,7 +163,7 @@ final class BatchScoringProcessor implements Processor<String, byte[], String, O
     private void emit(Entry entry, double score, long now) {
         ImageEvent event = entry.event();
         double threshold = detector.threshold();
-        boolean anomalous = score > threshold;
+        boolean anomalous = detector.isAnomalous(score);
         AnomalyScore out = AnomalyScore.newBuilder()
                 .setEventId(event.getEventId()).setSource(event.getSource()).setEventTime(event.getEventTime())
                 .setModelName(detector.manifest().name()).setModelVersion(detector.manifest().version())

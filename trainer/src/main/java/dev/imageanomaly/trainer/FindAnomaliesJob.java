@@ -1,10 +1,12 @@
 package dev.imageanomaly.trainer;
 
+import dev.imageanomaly.scoring.ImageAnomalyDetector;
+import dev.imageanomaly.scoring.bundle.Calibration;
 import dev.imageanomaly.scoring.bundle.Manifest;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.bundle.Threshold;
+import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.train.Calibration;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -47,7 +49,7 @@ public final class FindAnomaliesJob {
     public record Result(ModelBundle bundle, float[] scores, int setAside) {
 
         public boolean flagged(int i) {
-            return scores[i] > bundle.manifest().threshold().value();
+            return bundle.manifest().threshold().isAnomalous(scores[i]);
         }
     }
 
@@ -70,7 +72,7 @@ public final class FindAnomaliesJob {
         int[] kept = lowestScoring(firstScores, images.count() - setAside);
         say("second training, on the %d images left after setting aside the %d scored highest", kept.length, setAside);
         ModelBundle second = new TrainingJob(console).run(images.subset(kept), request.training());
-        float[] scores = TrainingJob.scoreWithOnnx(second.onnxModel(), second.manifest().scoreOutput(), images);
+        float[] scores = scores(second, images);
         Threshold threshold = Calibration.threshold(scores, request.contamination(), Calibration.CONTAMINATION);
         ModelBundle bundle = second.withManifest(calibratedByContamination(second.manifest(), threshold, setAside));
         say("threshold %.6g: the %.1f %% highest of %d scores", threshold.value(), 100 * request.contamination(),
@@ -85,9 +87,15 @@ public final class FindAnomaliesJob {
             TrainingJob.Request first = new TrainingJob.Request(training.name(), "first-pass", scratch,
                     training.config(), training.validationFraction(), training.targetFalsePositiveRate());
             ModelBundle bundle = new TrainingJob(console).run(images, first);
-            return TrainingJob.scoreWithOnnx(bundle.onnxModel(), bundle.manifest().scoreOutput(), images);
+            return scores(bundle, images);
         } finally {
             deleteRecursively(scratch);
+        }
+    }
+
+    private static float[] scores(ModelBundle bundle, SampleSet images) {
+        try (ImageAnomalyDetector detector = ImageAnomalyDetector.open(bundle, EngineOptions.cpu())) {
+            return detector.decisionFunction(images.data(), images.count());
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.imageanomaly.trainer;
 
-import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.bundle.Calibration;
 import dev.imageanomaly.scoring.bundle.Manifest;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.bundle.ScoreStats;
@@ -14,7 +14,6 @@ import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.GeneratorFile;
 import dev.imageanomaly.trainer.report.HtmlReport;
 import dev.imageanomaly.trainer.report.ReportGatherer;
-import dev.imageanomaly.trainer.train.Calibration;
 import dev.imageanomaly.trainer.train.EpochMetrics;
 import dev.imageanomaly.trainer.train.EpochMetricsLog;
 import dev.imageanomaly.trainer.train.ModelTrainers;
@@ -128,10 +127,9 @@ public final class TrainingJob {
         }
     }
 
-    static float[] scoreWithOnnx(byte[] onnx, String scoreOutput, SampleSet images) {
-        InputSpec in = images.spec();
-        try (OnnxScoringEngine engine = OnnxScoringEngine.open(onnx,
-                new long[] {in.channels(), in.height(), in.width()}, EngineOptions.cpu())) {
+    /** The exported graph is not in a bundle yet: its threshold is what this scoring decides. */
+    private static float[] scoreWithOnnx(byte[] onnx, String scoreOutput, SampleSet images) {
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(onnx, images.spec(), EngineOptions.cpu())) {
             return engine.run(images.data(), images.count(), List.of(scoreOutput)).get(scoreOutput);
         }
     }

@@ -1,5 +1,9 @@
 package dev.imageanomaly.trainer.export;
 
+import static dev.imageanomaly.scoring.bundle.GraphNames.INPUT;
+import static dev.imageanomaly.scoring.bundle.GraphNames.LATENT;
+import static dev.imageanomaly.scoring.bundle.GraphNames.RECONSTRUCTION;
+import static dev.imageanomaly.scoring.bundle.GraphNames.SCORE;
 import static dev.imageanomaly.trainer.export.OnnxGraph.integer;
 import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 
@@ -16,10 +20,6 @@ import java.util.List;
  */
 public final class AutoencoderExporter {
 
-    public static final String INPUT = ExportedModel.INPUT;
-    public static final String SCORE = "score";
-    public static final String RECONSTRUCTION = "reconstruction";
-    public static final String LATENT = "latent";
     public static final List<String> OUTPUTS = List.of(SCORE, RECONSTRUCTION, LATENT);
     public static final String SCORE_DEFINITION = "mean squared reconstruction error over all pixels";
 

@@ -1,9 +1,12 @@
 package dev.imageanomaly.trainer.export;
 
+import static dev.imageanomaly.scoring.bundle.GraphNames.RECONSTRUCTION;
+import static dev.imageanomaly.scoring.bundle.GraphNames.SCORE;
 import static dev.imageanomaly.trainer.export.OnnxGraph.integer;
 import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 
 import ai.djl.nn.SequentialBlock;
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.model.Architecture;
 import dev.imageanomaly.trainer.train.RandNetTrainer.ErrorStats;
@@ -22,8 +25,6 @@ import java.util.List;
  */
 public final class RandNetExporter {
 
-    public static final String SCORE = AutoencoderExporter.SCORE;
-    public static final String RECONSTRUCTION = AutoencoderExporter.RECONSTRUCTION;
     public static final String MEMBER_SCORES = "member_scores";
     public static final List<String> OUTPUTS = List.of(SCORE, RECONSTRUCTION, MEMBER_SCORES);
     public static final String SCORE_DEFINITION = "median over ensemble members of each member's mean squared "
@@ -35,7 +36,7 @@ public final class RandNetExporter {
             List<ErrorStats> stats, InputSpec in) {
         int members = archs.size();
         OnnxGraph g = new OnnxGraph(name);
-        String x = g.input(ExportedModel.INPUT, in.channels(), in.height(), in.width());
+        String x = g.input(GraphNames.INPUT, in.channels(), in.height(), in.width());
         List<String> standardized = new ArrayList<>();
         List<String> reconstructions = new ArrayList<>();
         for (int m = 0; m < members; m++) {

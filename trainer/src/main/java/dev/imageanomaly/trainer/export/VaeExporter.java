@@ -1,8 +1,12 @@
 package dev.imageanomaly.trainer.export;
 
+import static dev.imageanomaly.scoring.bundle.GraphNames.LATENT;
+import static dev.imageanomaly.scoring.bundle.GraphNames.RECONSTRUCTION;
+import static dev.imageanomaly.scoring.bundle.GraphNames.SCORE;
 import static dev.imageanomaly.trainer.export.OnnxGraph.integer;
 import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.model.Architecture;
 import dev.imageanomaly.trainer.model.Gaussian;
@@ -22,9 +26,6 @@ import java.util.List;
  */
 public final class VaeExporter {
 
-    public static final String SCORE = AutoencoderExporter.SCORE;
-    public static final String RECONSTRUCTION = AutoencoderExporter.RECONSTRUCTION;
-    public static final String LATENT = AutoencoderExporter.LATENT;
     public static final String RECONSTRUCTION_ERROR = "reconstruction_error";
     public static final String KL = "kl";
     public static final List<String> OUTPUTS = List.of(SCORE, RECONSTRUCTION, LATENT, RECONSTRUCTION_ERROR, KL);
@@ -42,7 +43,7 @@ public final class VaeExporter {
         long w = in.width();
 
         OnnxGraph g = new OnnxGraph(name);
-        String x = g.input(ExportedModel.INPUT, c, h, w);
+        String x = g.input(GraphNames.INPUT, c, h, w);
         String code = LayerExporter.export(g, arch.encoder(), trained.encoder(), x);
         String mu = g.node("Identity", List.of(slice(g, code, 1, 0, latent)), List.of(), LATENT);
         String logvar = clip(g, slice(g, code, 1, latent, 2L * latent), VaeBlock.CODE_LOGVAR_MIN,
@@ -94,11 +95,11 @@ public final class VaeExporter {
     /** The decoder's mean from a code: samples from the prior become images. */
     private static byte[] generator(String name, Architecture arch, VaeBlock trained, InputSpec in) {
         OnnxGraph g = new OnnxGraph(name + "-generator");
-        String z = g.input(ExportedModel.GENERATOR_INPUT, arch.latentSize());
+        String z = g.input(GraphNames.GENERATOR_INPUT, arch.latentSize());
         String decoded = LayerExporter.export(g, arch.decoder(), trained.decoder(), z);
         String mean = slice(g, decoded, 1, 0, in.channels());
-        g.node(trained.sigmoidMean() ? "Sigmoid" : "Identity", List.of(mean), List.of(), ExportedModel.GENERATOR_OUTPUT);
-        g.output(ExportedModel.GENERATOR_OUTPUT, in.channels(), in.height(), in.width());
+        g.node(trained.sigmoidMean() ? "Sigmoid" : "Identity", List.of(mean), List.of(), GraphNames.GENERATOR_OUTPUT);
+        g.output(GraphNames.GENERATOR_OUTPUT, in.channels(), in.height(), in.width());
         return g.toBytes(OnnxGraph.PRODUCER);
     }
 

@@ -1,10 +1,14 @@
 package dev.imageanomaly.trainer.export;
 
+import static dev.imageanomaly.scoring.bundle.GraphNames.LATENT;
+import static dev.imageanomaly.scoring.bundle.GraphNames.RECONSTRUCTION;
+import static dev.imageanomaly.scoring.bundle.GraphNames.SCORE;
 import static dev.imageanomaly.trainer.export.OnnxGraph.integer;
 import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.model.Architecture;
 import dev.imageanomaly.trainer.model.Critic;
@@ -23,9 +27,6 @@ import java.util.List;
  */
 public final class WganExporter {
 
-    public static final String SCORE = AutoencoderExporter.SCORE;
-    public static final String RECONSTRUCTION = AutoencoderExporter.RECONSTRUCTION;
-    public static final String LATENT = AutoencoderExporter.LATENT;
     public static final String RESIDUAL = "residual";
     public static final String FEATURE_RESIDUAL = "feature_residual";
     public static final List<String> OUTPUTS = List.of(SCORE, RECONSTRUCTION, LATENT, RESIDUAL, FEATURE_RESIDUAL);
@@ -41,7 +42,7 @@ public final class WganExporter {
         long h = in.height();
         long w = in.width();
         OnnxGraph g = new OnnxGraph(name);
-        String x = g.input(ExportedModel.INPUT, c, h, w);
+        String x = g.input(GraphNames.INPUT, c, h, w);
         String code = LayerExporter.export(g, nets.architecture().encoder(), nets.encoder(), x);
         g.node("Identity", List.of(code), List.of(), LATENT);
         String recon = LayerExporter.export(g, nets.architecture().decoder(), nets.generator(), LATENT);
@@ -78,10 +79,10 @@ public final class WganExporter {
 
     private static byte[] generator(String name, Networks nets, InputSpec in) {
         OnnxGraph g = new OnnxGraph(name + "-generator");
-        String z = g.input(ExportedModel.GENERATOR_INPUT, nets.architecture().latentSize());
+        String z = g.input(GraphNames.GENERATOR_INPUT, nets.architecture().latentSize());
         String image = LayerExporter.export(g, nets.architecture().decoder(), nets.generator(), z);
-        g.node("Identity", List.of(image), List.of(), ExportedModel.GENERATOR_OUTPUT);
-        g.output(ExportedModel.GENERATOR_OUTPUT, in.channels(), in.height(), in.width());
+        g.node("Identity", List.of(image), List.of(), GraphNames.GENERATOR_OUTPUT);
+        g.output(GraphNames.GENERATOR_OUTPUT, in.channels(), in.height(), in.width());
         return g.toBytes(OnnxGraph.PRODUCER);
     }
 }

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.report.ReportData.Generated;
 import java.io.IOException;
@@ -23,9 +24,9 @@ import java.util.Random;
  */
 final class GeneratorSamples {
 
-    static final String FILE = "generator.onnx";
-    static final String INPUT = "latent";
-    static final String OUTPUT = "image";
+    private static final String FILE = GraphNames.GENERATOR_FILE;
+    private static final String INPUT = GraphNames.GENERATOR_INPUT;
+    private static final String OUTPUT = GraphNames.GENERATOR_OUTPUT;
 
     private GeneratorSamples() {}
 

@@ -1,16 +1,16 @@
 package dev.imageanomaly.trainer.report;
 
+import dev.imageanomaly.scoring.ImageAnomalyDetector;
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.Manifest;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.bundle.Threshold;
 import dev.imageanomaly.scoring.engine.EngineOptions;
-import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.eval.DetectionMetrics;
-import dev.imageanomaly.trainer.export.AutoencoderExporter;
 import dev.imageanomaly.trainer.report.ReportData.ClassScores;
 import dev.imageanomaly.trainer.report.ReportData.Example;
 import dev.imageanomaly.trainer.report.ReportData.Gallery;
@@ -32,7 +32,7 @@ import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
- * Gathers what a report shows by running the bundle's exported graph through {@link OnnxScoringEngine},
+ * Gathers what a report shows by running the bundle's exported graph through {@link ImageAnomalyDetector},
  * as production scores: scores and latent codes of every image, reconstructions of the few shown,
  * samples from the generator when the bundle has one. A section whose graph output is missing (a
  * model kind without reconstruction or latent code) is omitted with the reason.
@@ -52,14 +52,12 @@ public final class ReportGatherer implements AutoCloseable {
 
     private final ModelBundle bundle;
     private final Manifest manifest;
-    private final OnnxScoringEngine engine;
+    private final ImageAnomalyDetector detector;
 
     private ReportGatherer(ModelBundle bundle) {
         this.bundle = bundle;
         this.manifest = bundle.manifest();
-        InputSpec in = manifest.input();
-        this.engine = OnnxScoringEngine.open(bundle.onnxModel(), new long[] {in.channels(), in.height(), in.width()},
-                EngineOptions.cpu());
+        this.detector = ImageAnomalyDetector.open(bundle, EngineOptions.cpu());
     }
 
     public static ReportGatherer open(ModelBundle bundle) {
@@ -123,7 +121,8 @@ public final class ReportGatherer implements AutoCloseable {
     public ReportData unlabelled(SampleSet images, String assumption, int top) {
         ScoredImages all = score("images", images);
         double threshold = manifest.threshold().value();
-        int[] flagged = IntStream.range(0, all.count()).map(i -> all.scores()[i] > threshold ? 1 : 0).toArray();
+        int[] flagged = IntStream.range(0, all.count())
+                .map(i -> manifest.threshold().isAnomalous(all.scores()[i]) ? 1 : 0).toArray();
         IntFunction<String> label = i -> flagged[i] == 1 ? "flagged" : "not flagged";
         int[] ranked = all.rankedByScore();
         int[] unflagged = IntStream.range(0, all.count()).filter(i -> flagged[i] == 0).toArray();
@@ -149,20 +148,20 @@ public final class ReportGatherer implements AutoCloseable {
             throw new IllegalArgumentException(name + " images were preprocessed for " + images.spec()
                     + " but the bundle expects " + manifest.input());
         }
-        List<String> outputs = hasLatent() ? List.of(manifest.scoreOutput(), AutoencoderExporter.LATENT)
+        List<String> outputs = hasLatent() ? List.of(manifest.scoreOutput(), GraphNames.LATENT)
                 : List.of(manifest.scoreOutput());
-        Map<String, float[]> out = engine.run(images.data(), images.count(), outputs);
-        float[] latents = out.get(AutoencoderExporter.LATENT);
+        Map<String, float[]> out = detector.outputs(images.data(), images.count(), outputs);
+        float[] latents = out.get(GraphNames.LATENT);
         return new ScoredImages(name, images, out.get(manifest.scoreOutput()), latents,
                 latents == null ? 0 : latents.length / images.count());
     }
 
     private boolean hasLatent() {
-        return manifest.outputs().contains(AutoencoderExporter.LATENT);
+        return manifest.outputs().contains(GraphNames.LATENT);
     }
 
     private boolean hasReconstruction() {
-        return manifest.outputs().contains(AutoencoderExporter.RECONSTRUCTION);
+        return manifest.outputs().contains(GraphNames.RECONSTRUCTION);
     }
 
     private String title(String what) {
@@ -210,8 +209,8 @@ public final class ReportGatherer implements AutoCloseable {
             boolean reconstructed) {
         SampleSet shown = set.images().subset(indices);
         float[] reconstructions = reconstructed && hasReconstruction()
-                ? engine.run(shown.data(), shown.count(), List.of(AutoencoderExporter.RECONSTRUCTION))
-                        .get(AutoencoderExporter.RECONSTRUCTION)
+                ? detector.outputs(shown.data(), shown.count(), List.of(GraphNames.RECONSTRUCTION))
+                        .get(GraphNames.RECONSTRUCTION)
                 : null;
         int n = shown.spec().sampleSize();
         List<Example> examples = new ArrayList<>();
@@ -225,7 +224,7 @@ public final class ReportGatherer implements AutoCloseable {
 
     private Section<List<Gallery>> reconstructions(Gallery... galleries) {
         if (!hasReconstruction()) {
-            return Section.omitted("the graph has no '" + AutoencoderExporter.RECONSTRUCTION + "' output");
+            return Section.omitted("the graph has no '" + GraphNames.RECONSTRUCTION + "' output");
         }
         return Section.of(List.of(galleries));
     }
@@ -300,7 +299,7 @@ public final class ReportGatherer implements AutoCloseable {
     /** The images a latent view shows: all of them, or a seeded sample of {@value #LATENT_POINTS}. */
     private Section<int[]> latentSample(ScoredImages set) {
         if (!hasLatent()) {
-            return Section.omitted("the graph has no '" + AutoencoderExporter.LATENT + "' output");
+            return Section.omitted("the graph has no '" + GraphNames.LATENT + "' output");
         }
         if (set.latentSize() < 2) {
             return Section.omitted("the latent code has " + set.latentSize() + " dimension; the score histogram shows it");
@@ -348,6 +347,6 @@ public final class ReportGatherer implements AutoCloseable {
 
     @Override
     public void close() {
-        engine.close();
+        detector.close();
     }
 }

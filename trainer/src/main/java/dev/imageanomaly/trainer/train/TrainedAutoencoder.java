@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.export.AutoencoderExporter;
@@ -74,9 +75,9 @@ public final class TrainedAutoencoder implements TrainedModel {
             NDArray latent = child(0).forward(ps, new NDList(x), false).singletonOrThrow();
             NDArray recon = child(1).forward(ps, new NDList(latent), false).singletonOrThrow();
             NDArray score = perSampleMean(recon.sub(x).square());
-            return Map.of(AutoencoderExporter.SCORE, score.toFloatArray(),
-                    AutoencoderExporter.RECONSTRUCTION, recon.toFloatArray(),
-                    AutoencoderExporter.LATENT, latent.toFloatArray());
+            return Map.of(GraphNames.SCORE, score.toFloatArray(),
+                    GraphNames.RECONSTRUCTION, recon.toFloatArray(),
+                    GraphNames.LATENT, latent.toFloatArray());
         }
     }
 
@@ -86,7 +87,7 @@ public final class TrainedAutoencoder implements TrainedModel {
         float[] errors = new float[set.count()];
         for (int start = 0; start < set.count(); start += batch) {
             int b = Math.min(batch, set.count() - start);
-            float[] scores = reference(MiniBatch.slice(set, start, b), b).get(AutoencoderExporter.SCORE);
+            float[] scores = reference(MiniBatch.slice(set, start, b), b).get(GraphNames.SCORE);
             System.arraycopy(scores, 0, errors, start, b);
         }
         return errors;

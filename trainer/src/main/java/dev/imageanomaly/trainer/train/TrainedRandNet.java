@@ -1,7 +1,7 @@
 package dev.imageanomaly.trainer.train;
 
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.trainer.export.AutoencoderExporter;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.RandNetExporter;
 import dev.imageanomaly.trainer.train.RandNetTrainer.ErrorStats;
@@ -95,11 +95,11 @@ public final class TrainedRandNet implements TrainedModel {
         float[] meanRecon = new float[count * n];
         for (int j = 0; j < m; j++) {
             Map<String, float[]> out = members.get(j).reference(batch, count);
-            float[] errors = out.get(AutoencoderExporter.SCORE);
+            float[] errors = out.get(GraphNames.SCORE);
             for (int i = 0; i < count; i++) {
                 memberScores[i * m + j] = (float) stats.get(j).standardize(errors[i]);
             }
-            float[] recon = out.get(AutoencoderExporter.RECONSTRUCTION);
+            float[] recon = out.get(GraphNames.RECONSTRUCTION);
             for (int k = 0; k < recon.length; k++) {
                 meanRecon[k] += recon[k] / m;
             }
@@ -111,8 +111,8 @@ public final class TrainedRandNet implements TrainedModel {
             score[i] = (row[(m - 1) / 2] + row[m / 2]) / 2;
         }
         Map<String, float[]> out = new LinkedHashMap<>();
-        out.put(RandNetExporter.SCORE, score);
-        out.put(RandNetExporter.RECONSTRUCTION, meanRecon);
+        out.put(GraphNames.SCORE, score);
+        out.put(GraphNames.RECONSTRUCTION, meanRecon);
         out.put(RandNetExporter.MEMBER_SCORES, memberScores);
         return out;
     }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.export.AutoencoderExporter;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.model.ModelKind;
 import dev.imageanomaly.trainer.train.ModelTrainers;
@@ -38,14 +38,14 @@ class LatentDensityFeatureTest {
             Map<String, float[]> out;
             try (OnnxScoringEngine ort = OnnxScoringEngine.open(model.model(), new long[] {1, 28, 28},
                     EngineOptions.cpu())) {
-                out = ort.run(probe.data(), probe.count(), List.of(AutoencoderExporter.SCORE,
-                        AutoencoderExporter.LATENT, LatentDensityFeature.DENSITY, LatentDensityFeature.COMBINED));
+                out = ort.run(probe.data(), probe.count(), List.of(GraphNames.SCORE,
+                        GraphNames.LATENT, LatentDensityFeature.DENSITY, LatentDensityFeature.COMBINED));
             }
-            float[] codes = out.get(AutoencoderExporter.LATENT);
+            float[] codes = out.get(GraphNames.LATENT);
             int d = codes.length / probe.count();
             for (int i = 0; i < probe.count(); i++) {
                 double density = -result.mixture().logDensity(codes, i * d);
-                double expected = result.combined(out.get(AutoencoderExporter.SCORE)[i], density);
+                double expected = result.combined(out.get(GraphNames.SCORE)[i], density);
                 assertThat(out.get(LatentDensityFeature.DENSITY)[i]).as("density %d", i)
                         .isCloseTo((float) density, within((float) (1e-4 * Math.max(1, Math.abs(density)))));
                 assertThat(out.get(LatentDensityFeature.COMBINED)[i]).as("combined %d", i)
@@ -63,7 +63,7 @@ class LatentDensityFeatureTest {
                 new TrainingJob.Request("dense", "v1", root, config, 0.2, 0.05));
 
         assertThat(bundle.manifest().scoreOutput()).isEqualTo(LatentDensityFeature.COMBINED);
-        assertThat(bundle.manifest().outputs()).contains(LatentDensityFeature.DENSITY, AutoencoderExporter.SCORE);
+        assertThat(bundle.manifest().outputs()).contains(LatentDensityFeature.DENSITY, GraphNames.SCORE);
         @SuppressWarnings("unchecked")
         Map<String, Object> combination = (Map<String, Object>) bundle.manifest().training().get("scoreCombination");
         assertThat(combination).containsKeys("features", "rule", "densityModel");

@@ -3,6 +3,7 @@ package dev.imageanomaly.trainer.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.ShippedData;
@@ -62,14 +63,14 @@ class VaeScoreTest {
 
     @Test
     void theScoreIsTheReconstructionProbabilityAndTheOtherTermsAreOutputsToo() {
-        assertThat(exported.scoreOutput()).isEqualTo(VaeExporter.SCORE);
-        assertThat(exported.outputs()).contains(VaeExporter.RECONSTRUCTION_ERROR, VaeExporter.KL, VaeExporter.LATENT);
+        assertThat(exported.scoreOutput()).isEqualTo(GraphNames.SCORE);
+        assertThat(exported.outputs()).contains(VaeExporter.RECONSTRUCTION_ERROR, VaeExporter.KL, GraphNames.LATENT);
         assertThat(exported.generator()).as("a VAE can generate").isNotNull();
     }
 
     private float[] score(float[] images, int count) {
         try (OnnxScoringEngine ort = OnnxScoringEngine.open(exported.model(), SAMPLE, EngineOptions.cpu())) {
-            return ort.run(images, count, List.of(VaeExporter.SCORE)).get(VaeExporter.SCORE);
+            return ort.run(images, count, List.of(GraphNames.SCORE)).get(GraphNames.SCORE);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.imageanomaly.trainer.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ManifestException;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
@@ -48,7 +49,7 @@ class GenerateTest {
     @Test
     void aChangedGeneratorFileIsRefusedNamingTheHashField(@TempDir Path root) throws Exception {
         ModelBundle bundle = train(ModelKind.VAE, root);
-        Files.write(bundle.directory().resolve(GeneratorFile.FILE), new byte[] {1, 2, 3});
+        Files.write(bundle.directory().resolve(GraphNames.GENERATOR_FILE), new byte[] {1, 2, 3});
 
         assertThatThrownBy(() -> new Generator(bundle)).isInstanceOf(ManifestException.class)
                 .hasMessageContaining("training." + GeneratorFile.SHA256_FACT);

@@ -1,10 +1,9 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.scoring.bundle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.imageanomaly.scoring.bundle.Threshold;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +61,7 @@ class CalibrationTest {
     private static double shareAbove(float[] scores, double threshold) {
         int above = 0;
         for (float s : scores) {
-            if (s > threshold) {
+            if (Threshold.isAnomalous(s, threshold)) {
                 above++;
             }
         }

@@ -1,7 +1,5 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.scoring.bundle;
 
-import dev.imageanomaly.scoring.bundle.ScoreStats;
-import dev.imageanomaly.scoring.bundle.Threshold;
 import java.util.Arrays;
 
 /** Chooses a threshold from scores of data known (or assumed) to be mostly normal. */
