@@ -7,10 +7,10 @@ import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.stream.ScorerApp;
 import dev.imageanomaly.stream.ScorerConfig;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.ImageSources;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
         SampleSet train = mnist.preprocess(spec).subset(trainDigits);
         ModelBundle bundle = new TrainingJob(System.out).run(train, new TrainingJob.Request("demo-mnist-conv-ae",
                 TrainingJob.Request.timestampVersion(), out.resolve("models"),
-                TrainingConfig.defaults(ModelKind.CONV_AE).withEpochs(epochs), 0.1, 0.01));
+                TrainingConfig.defaults(AutoencoderKinds.CONV_AE).withEpochs(epochs), 0.1, 0.01));
 
         step(2, "starting an embedded Kafka broker (KRaft) and Apicurio schema registry");
         Path stateDir = Files.createDirectories(out).resolve("scorer-state");

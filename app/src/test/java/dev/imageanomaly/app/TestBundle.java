@@ -3,9 +3,9 @@ package dev.imageanomaly.app;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.ImageSources;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +36,7 @@ final class TestBundle {
                     .subset(IntStream.range(0, FIRST_HELD_OUT_DIGIT).toArray());
             try {
                 bundle = new TrainingJob(System.out).run(train, new TrainingJob.Request("test-mnist-conv-ae", "it",
-                        Path.of("target", "test-bundles"), TrainingConfig.defaults(ModelKind.CONV_AE).withEpochs(10),
+                        Path.of("target", "test-bundles"), TrainingConfig.defaults(AutoencoderKinds.CONV_AE).withEpochs(10),
                         0.1, 0.01));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

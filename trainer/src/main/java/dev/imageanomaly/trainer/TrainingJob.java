@@ -12,11 +12,11 @@ import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.density.LatentDensityFeature;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.GeneratorFile;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.report.HtmlReport;
 import dev.imageanomaly.trainer.report.ReportGatherer;
 import dev.imageanomaly.trainer.train.EpochMetrics;
 import dev.imageanomaly.trainer.train.EpochMetricsLog;
-import dev.imageanomaly.trainer.train.ModelTrainers;
 import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
@@ -80,7 +80,7 @@ public final class TrainingJob {
                 config.kind().id(), train.count(), validation.count(), normal.spec().channels(),
                 normal.spec().height(), normal.spec().width());
 
-        try (TrainedModel model = ModelTrainers.fit(train, validation, config, console,
+        try (TrainedModel model = ModelKinds.fit(train, validation, config, console,
                 bundleDir.resolve(METRICS_LOG))) {
             ExportedModel exported = model.export(request.name());
             LatentDensityFeature.Result density = null;

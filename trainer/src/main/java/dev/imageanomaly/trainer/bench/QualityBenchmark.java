@@ -7,7 +7,7 @@ import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.eval.Evaluation;
 import dev.imageanomaly.trainer.eval.TabularProtocol;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,13 +1,11 @@
 package dev.imageanomaly.trainer.cli;
 
-import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.FindAnomaliesJob;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.report.HtmlReport;
 import dev.imageanomaly.trainer.report.ReportGatherer;
-import dev.imageanomaly.trainer.train.LearningRateSchedule;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,7 +79,7 @@ public final class FindAnomaliesCommand implements Callable<Integer> {
         if (top < 1) {
             throw new IllegalArgumentException("--top must be at least 1, was " + top);
         }
-        TrainingConfig d = TrainingConfig.defaults(ModelKind.parse(kind));
+        TrainingConfig d = TrainingConfig.defaults(ModelKinds.parse(kind));
         TrainingConfig config = new TrainingConfig(d.kind(), epochs, batchSize, d.learningRate(), d.schedule(), latent,
                 hidden, d.patience(), d.noiseStd(), seed, d.vae(), d.ensemble(), d.gan(), 0);
         config.validate();

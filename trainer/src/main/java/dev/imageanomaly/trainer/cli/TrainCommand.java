@@ -4,7 +4,7 @@ import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.imageanomaly.trainer.data.SampleSet;
  * on training and validation images (the overfitting signal, {@link ScoreDrift}).
  */
 @FunctionalInterface
-interface PerImageScores {
+public interface PerImageScores {
 
     /** @param batch {@code count} samples back to back */
     float[] of(float[] batch, int count);

@@ -3,7 +3,7 @@ package dev.imageanomaly.trainer.train;
 import java.io.PrintStream;
 
 /** A one-line terminal progress bar with loss and throughput, redrawn in place. */
-final class ProgressBar {
+public final class ProgressBar {
 
     private static final int WIDTH = 30;
     private final PrintStream out;
@@ -18,7 +18,7 @@ final class ProgressBar {
         this.total = total;
     }
 
-    void update(int done, int samples, double loss) {
+    public void update(int done, int samples, double loss) {
         long now = System.nanoTime();
         if (done < total && now - lastDraw < 200_000_000L) {
             return;
@@ -32,7 +32,7 @@ final class ProgressBar {
     }
 
     /** Replaces the bar with a summary line; the padding wipes what the longer bar left behind. */
-    void finish(String summary) {
+    public void finish(String summary) {
         String line = label + " " + summary;
         out.printf("\r%s%s%n", line, " ".repeat(Math.max(0, label.length() + WIDTH + 40 - line.length())));
         out.flush();

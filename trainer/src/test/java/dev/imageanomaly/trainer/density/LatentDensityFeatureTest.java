@@ -12,8 +12,9 @@ import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.export.ExportedModel;
-import dev.imageanomaly.trainer.model.ModelKind;
-import dev.imageanomaly.trainer.train.ModelTrainers;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
+import dev.imageanomaly.trainer.kinds.randnet.RandNetKind;
 import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Path;
@@ -28,8 +29,8 @@ class LatentDensityFeatureTest {
     void theGraphsDensityAndCombinedScoreMatchTheMixtureComputedInJava() {
         SampleSet digits = ShippedData.mnist10k();
         SampleSet train = digits.first(1000);
-        try (TrainedModel ae = ModelTrainers.fit(train, digits.where(i -> i >= 1000 && i < 1200),
-                TrainingConfig.defaults(ModelKind.DEEP_AE).withEpochs(2), null, null)) {
+        try (TrainedModel ae = ModelKinds.fit(train, digits.where(i -> i >= 1000 && i < 1200),
+                TrainingConfig.defaults(AutoencoderKinds.DEEP_AE).withEpochs(2), null, null)) {
             LatentDensityFeature.Result result = LatentDensityFeature.attach(ae.export("density"), train, 3, 5);
             ExportedModel model = result.model();
             assertThat(model.scoreOutput()).isEqualTo(LatentDensityFeature.COMBINED);
@@ -57,7 +58,7 @@ class LatentDensityFeatureTest {
     @Test
     void aBundleTrainedWithADensityFeatureIsThresholdedOnTheCombinedScoreAndSaysHow(@TempDir Path root)
             throws Exception {
-        TrainingConfig config = TrainingConfig.defaults(ModelKind.DEEP_AE).withEpochs(2).withDensityComponents(4);
+        TrainingConfig config = TrainingConfig.defaults(AutoencoderKinds.DEEP_AE).withEpochs(2).withDensityComponents(4);
 
         ModelBundle bundle = new TrainingJob(null).run(ShippedData.mnist10k().first(800),
                 new TrainingJob.Request("dense", "v1", root, config, 0.2, 0.05));
@@ -73,7 +74,7 @@ class LatentDensityFeatureTest {
     @Test
     void aKindWithoutALatentCodeIsRefused() {
         SampleSet digits = ShippedData.mnist10k().first(300);
-        try (TrainedModel randnet = ModelTrainers.fit(digits, digits.first(50), TrainingConfig.defaults(ModelKind.RANDNET)
+        try (TrainedModel randnet = ModelKinds.fit(digits, digits.first(50), TrainingConfig.defaults(RandNetKind.RANDNET)
                 .withEpochs(1), null, null)) {
             assertThatThrownBy(() -> LatentDensityFeature.attach(randnet.export("r"), digits, 2, 1))
                     .hasMessageContaining("no latent code");

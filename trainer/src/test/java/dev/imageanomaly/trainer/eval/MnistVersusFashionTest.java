@@ -8,7 +8,10 @@ import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
+import dev.imageanomaly.trainer.kinds.randnet.RandNetKind;
+import dev.imageanomaly.trainer.kinds.vae.VaeKinds;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,20 +25,20 @@ class MnistVersusFashionTest {
 
     @Test
     void convAutoencoderSeparatesHeldOutDigitsFromFashionArticles(@TempDir Path bundles) throws Exception {
-        assertSeparates(ModelKind.CONV_AE, 10, bundles);
+        assertSeparates(AutoencoderKinds.CONV_AE, 10, bundles);
     }
 
     /** Measured 0.9985 at 10 epochs (conv-ae: 0.9927); 8 epochs keep the test shorter. */
     @Test
     void convVaeSeparatesHeldOutDigitsFromFashionArticlesByReconstructionProbability(@TempDir Path bundles)
             throws Exception {
-        assertSeparates(ModelKind.CONV_VAE, 8, bundles);
+        assertSeparates(VaeKinds.CONV_VAE, 8, bundles);
     }
 
     @Test
     void aRandNetEnsembleSeparatesBetterThanASingleAutoencoderOfTheSameSize(@TempDir Path bundles) throws Exception {
-        double single = auroc(ModelKind.AE, 10, bundles);
-        double ensemble = auroc(ModelKind.RANDNET, 10, bundles);
+        double single = auroc(AutoencoderKinds.AE, 10, bundles);
+        double ensemble = auroc(RandNetKind.RANDNET, 10, bundles);
 
         System.out.printf("ae AUROC %.4f, randnet AUROC %.4f%n", single, ensemble);
         assertThat(ensemble).isGreaterThan(single);

@@ -9,7 +9,7 @@ import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.export.OnnxGraph;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
 import dev.imageanomaly.trainer.train.LearningRateSchedule;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.awt.image.BufferedImage;
@@ -49,8 +49,8 @@ class ReportTest {
     void trainAndEvaluateATinyModel(@TempDir Path work) throws IOException {
         this.work = work;
         SampleSet digits = ShippedData.mnist10k();
-        TrainingConfig d = TrainingConfig.defaults(ModelKind.AE);
-        TrainingConfig config = new TrainingConfig(ModelKind.AE, 2, 32, 3e-3f, LearningRateSchedule.COSINE, 16, 64, 0,
+        TrainingConfig d = TrainingConfig.defaults(AutoencoderKinds.AE);
+        TrainingConfig config = new TrainingConfig(AutoencoderKinds.AE, 2, 32, 3e-3f, LearningRateSchedule.COSINE, 16, 64, 0,
                 0.3f, 42, d.vae(), d.ensemble(), d.gan(), 0);
         bundle = new TrainingJob(System.out, true).run(digits.first(1000),
                 new TrainingJob.Request("report-test", "v1", work.resolve("models"), config, 0.1, 0.01));

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.wgan;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,14 +10,17 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.loss.L2Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
+import dev.imageanomaly.trainer.train.DjlTraining;
+import dev.imageanomaly.trainer.train.EpochLoop;
+import dev.imageanomaly.trainer.train.MiniBatch;
+import dev.imageanomaly.trainer.train.MiniBatchPass;
+import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -86,7 +89,7 @@ final class AdversarialPhase {
         float[] realSample = MiniBatch.gather(train, Splits.permutation(train.count(), new Random(config.seed() + 3)),
                 0, spreadCount);
         monitor = new ModeCollapseMonitor(SampleSpread.of(realSample, spreadCount), ModeCollapseMonitor.DEFAULT_THRESHOLD);
-        float[] fixedNoise = VaeTrainer.gaussian(spreadCount * config.latent(), new Random(config.seed() + 4));
+        float[] fixedNoise = MiniBatch.standardNormal(spreadCount * config.latent(), new Random(config.seed() + 4));
         Random random = new Random(config.seed());
         try (Trainer generator = nets.generator.newTrainer(trainingConfig());
                 Trainer critic = nets.critic.newTrainer(trainingConfig())) {
@@ -124,42 +127,37 @@ final class AdversarialPhase {
     }
 
     private DefaultTrainingConfig trainingConfig() {
-        return new DefaultTrainingConfig(new L2Loss()) // the loss is computed by hand; DJL insists on one
-                .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(config.gan().learningRate()))
-                        .optBeta1(0f).optBeta2(SQUARED_GRADIENT_DECAY).build());
+        return DjlTraining.withOptimizer(Optimizer.adam()
+                .optLearningRateTracker(Tracker.fixed(config.gan().learningRate()))
+                .optBeta1(0f).optBeta2(SQUARED_GRADIENT_DECAY).build());
     }
 
-    /** Returns the epoch's mean Wasserstein estimate and mean generator loss. */
+    /**
+     * Returns the epoch's mean Wasserstein estimate and mean generator loss, each over the updates
+     * made (the progress bar shows the estimate weighted by batch size, which differs only in the
+     * last, smaller batch).
+     */
     private double[] trainEpoch(Trainer generator, Trainer critic, SampleSet train, Random random, int epoch) {
-        int[] order = Splits.permutation(train.count(), random);
-        ProgressBar bar = log.progressBar(String.format("gan epoch %d/%d", epoch, config.epochs()), train.count());
-        double wassersteinSum = 0;
-        double generatorLossSum = 0;
-        int criticSteps = 0;
-        int generatorSteps = 0;
-        int seen = 0;
-        for (int start = 0; start < order.length; start += config.batchSize()) {
-            int b = Math.min(config.batchSize(), order.length - start);
-            try (NDManager m = critic.getManager().newSubManager()) {
-                NDArray real = MiniBatch.images(m, MiniBatch.gather(train, order, start, b), train.spec());
-                wassersteinSum += criticStep(critic, real, noise(m, b, random));
-                criticSteps++;
-                if (++criticUpdates % config.gan().criticSteps() == 0) {
-                    generatorLossSum += generatorStep(generator, noise(m, b, random));
-                    generatorSteps++;
-                }
-            }
-            seen += b;
-            if (bar != null) {
-                bar.update(seen, seen, wassersteinSum / criticSteps);
-            }
-        }
-        double wasserstein = wassersteinSum / criticSteps;
-        double generatorLoss = generatorSteps == 0 ? Double.NaN : generatorLossSum / generatorSteps;
-        if (bar != null) {
-            bar.finish(String.format("done, wasserstein estimate %.5f", wasserstein));
-        }
+        double[] sums = new double[2];
+        int[] steps = new int[2];
+        MiniBatchPass.run(train, config.batchSize(), random,
+                log.progressBar(String.format("gan epoch %d/%d", epoch, config.epochs()), train.count()),
+                (batch, b) -> {
+                    try (NDManager m = critic.getManager().newSubManager()) {
+                        NDArray real = MiniBatch.images(m, batch, train.spec());
+                        double estimate = criticStep(critic, real, noise(m, b, random));
+                        sums[0] += estimate;
+                        steps[0]++;
+                        if (++criticUpdates % config.gan().criticSteps() == 0) {
+                            sums[1] += generatorStep(generator, noise(m, b, random));
+                            steps[1]++;
+                        }
+                        return (float) estimate;
+                    }
+                },
+                ignored -> String.format("done, wasserstein estimate %.5f", sums[0] / steps[0]));
+        double wasserstein = sums[0] / steps[0];
+        double generatorLoss = steps[1] == 0 ? Double.NaN : sums[1] / steps[1];
         return new double[] {wasserstein, generatorLoss};
     }
 
@@ -224,7 +222,7 @@ final class AdversarialPhase {
     }
 
     private NDArray noise(NDManager m, int count, Random random) {
-        return m.create(VaeTrainer.gaussian(count * config.latent(), random), new Shape(count, config.latent()));
+        return m.create(MiniBatch.standardNormal(count * config.latent(), random), new Shape(count, config.latent()));
     }
 
     private void reportCollapse(Epoch e, boolean canGoBack) {

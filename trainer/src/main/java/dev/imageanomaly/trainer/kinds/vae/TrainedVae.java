@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.vae;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -9,10 +9,11 @@ import ai.djl.training.ParameterStore;
 import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.export.ExportedModel;
-import dev.imageanomaly.trainer.export.VaeExporter;
 import dev.imageanomaly.trainer.model.Architecture;
-import dev.imageanomaly.trainer.model.Gaussian;
-import dev.imageanomaly.trainer.model.VaeBlock;
+import dev.imageanomaly.trainer.train.MiniBatch;
+import dev.imageanomaly.trainer.train.TrainedModel;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import dev.imageanomaly.trainer.train.TrainingRun;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,36 +25,22 @@ public final class TrainedVae implements TrainedModel {
     private final VaeBlock block;
     private final Architecture architecture;
     private final InputSpec input;
-    private final TrainingConfig config;
     private final float[] scoringNoise;
-    private final List<EpochMetrics> history;
-    private final double trainingSeconds;
+    private final TrainingRun run;
 
-    TrainedVae(Model model, VaeBlock block, Architecture architecture, InputSpec input, TrainingConfig config,
-            float[] scoringNoise, List<EpochMetrics> history, double trainingSeconds) {
+    TrainedVae(Model model, VaeBlock block, Architecture architecture, InputSpec input, float[] scoringNoise,
+            TrainingRun run) {
         this.model = model;
         this.block = block;
         this.architecture = architecture;
         this.input = input;
-        this.config = config;
         this.scoringNoise = scoringNoise;
-        this.history = List.copyOf(history);
-        this.trainingSeconds = trainingSeconds;
+        this.run = run;
     }
 
     @Override
-    public TrainingConfig config() {
-        return config;
-    }
-
-    @Override
-    public List<EpochMetrics> history() {
-        return history;
-    }
-
-    @Override
-    public double trainingSeconds() {
-        return trainingSeconds;
+    public TrainingRun run() {
+        return run;
     }
 
     @Override
@@ -63,6 +50,7 @@ public final class TrainedVae implements TrainedModel {
 
     @Override
     public Map<String, Object> facts() {
+        TrainingConfig config = run.config();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("beta", config.vae().beta());
         facts.put("betaWarmupEpochs", config.vae().warmupEpochs());
@@ -94,13 +82,13 @@ public final class TrainedVae implements TrainedModel {
             NDArray means = pixels.get(0).reshape(perSample);
             NDArray logvars = pixels.get(1).reshape(perSample);
             NDArray recon = means.get(":, 0");
-            NDArray nll = Gaussian.negativeLogLikelihood(x.expandDims(1), means.get(":, 1:"), logvars.get(":, 1:"));
+            NDArray nll = VaeLoss.negativeLogLikelihood(x.expandDims(1), means.get(":, 1:"), logvars.get(":, 1:"));
             Map<String, float[]> out = new LinkedHashMap<>();
-            out.put(GraphNames.SCORE, TrainedAutoencoder.perSampleMean(nll).toFloatArray());
+            out.put(GraphNames.SCORE, MiniBatch.perSampleMean(nll).toFloatArray());
             out.put(GraphNames.RECONSTRUCTION, recon.toFloatArray());
             out.put(GraphNames.LATENT, mu.toFloatArray());
-            out.put(VaeExporter.RECONSTRUCTION_ERROR, TrainedAutoencoder.perSampleMean(x.sub(recon).square()).toFloatArray());
-            out.put(VaeExporter.KL, Gaussian.klToStandardNormal(mu, logvar).toFloatArray());
+            out.put(VaeExporter.RECONSTRUCTION_ERROR, MiniBatch.perSampleMean(x.sub(recon).square()).toFloatArray());
+            out.put(VaeExporter.KL, VaeLoss.klToStandardNormal(mu, logvar).toFloatArray());
             return out;
         }
     }

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.wgan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

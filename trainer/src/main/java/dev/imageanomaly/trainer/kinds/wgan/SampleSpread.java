@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.wgan;
 
 /**
  * How different the images of a batch are from one another: the standard deviation of each pixel
@@ -7,12 +7,12 @@ package dev.imageanomaly.trainer.train;
  * between two images of the batch is the sum of the per-pixel variances, so this is a cheap stand-in
  * for their mean pairwise distance.
  */
-public final class SampleSpread {
+final class SampleSpread {
 
     private SampleSpread() {}
 
     /** @param images {@code count} samples of equal size, one after another */
-    public static double of(float[] images, int count) {
+    static double of(float[] images, int count) {
         if (count < 2 || images.length % count != 0) {
             throw new IllegalArgumentException("need at least two samples of equal size, got " + count
                     + " samples in " + images.length + " values");

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.export;
+package dev.imageanomaly.trainer.kinds.vae;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -8,8 +8,9 @@ import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.model.ModelKind;
-import dev.imageanomaly.trainer.train.ModelTrainers;
+import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
+import dev.imageanomaly.trainer.kinds.vae.VaeKinds;
 import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.util.Arrays;
@@ -31,8 +32,8 @@ class VaeScoreTest {
     @BeforeAll
     void trainAVaeForTwoEpochsOnRealDigits() {
         SampleSet mnist = ShippedData.mnist10k();
-        vae = ModelTrainers.fit(mnist.first(1000), mnist.where(i -> i >= 1000 && i < 1200),
-                TrainingConfig.defaults(ModelKind.VAE).withEpochs(2), null, null);
+        vae = ModelKinds.fit(mnist.first(1000), mnist.where(i -> i >= 1000 && i < 1200),
+                TrainingConfig.defaults(VaeKinds.VAE).withEpochs(2), null, null);
         exported = vae.export("vae-determinism");
         digits = mnist.where(i -> i >= 9000 && i < 9032);
     }

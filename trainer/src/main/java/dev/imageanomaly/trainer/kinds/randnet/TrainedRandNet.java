@@ -1,10 +1,13 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.randnet;
 
 import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.export.ExportedModel;
-import dev.imageanomaly.trainer.export.RandNetExporter;
-import dev.imageanomaly.trainer.train.RandNetTrainer.ErrorStats;
+import dev.imageanomaly.trainer.kinds.autoencoder.TrainedAutoencoder;
+import dev.imageanomaly.trainer.train.EpochMetrics;
+import dev.imageanomaly.trainer.train.TrainedModel;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import dev.imageanomaly.trainer.train.TrainingRun;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,29 +20,27 @@ public final class TrainedRandNet implements TrainedModel {
     private final List<TrainedAutoencoder> members;
     private final List<ErrorStats> stats;
     private final InputSpec input;
-    private final TrainingConfig config;
-    private final double trainingSeconds;
+    private final TrainingRun run;
 
     TrainedRandNet(List<TrainedAutoencoder> members, List<ErrorStats> stats, InputSpec input, TrainingConfig config,
             double trainingSeconds) {
         this.members = List.copyOf(members);
         this.stats = List.copyOf(stats);
         this.input = input;
-        this.config = config;
-        this.trainingSeconds = trainingSeconds;
+        this.run = new TrainingRun(config, ensembleHistory(this.members), trainingSeconds);
     }
 
+    /** The history is the ensemble's learning curve (see {@link #ensembleHistory}). */
     @Override
-    public TrainingConfig config() {
-        return config;
+    public TrainingRun run() {
+        return run;
     }
 
     /**
      * The ensemble's learning curve: per epoch, the members' mean losses and train/validation KS over
      * the members that ran it; "best" marks the epochs whose mean validation loss was the lowest so far.
      */
-    @Override
-    public List<EpochMetrics> history() {
+    private static List<EpochMetrics> ensembleHistory(List<TrainedAutoencoder> members) {
         int longest = members.stream().mapToInt(m -> m.history().size()).max().orElse(0);
         List<EpochMetrics> curve = new ArrayList<>();
         double bestLoss = Double.POSITIVE_INFINITY;
@@ -61,17 +62,13 @@ public final class TrainedRandNet implements TrainedModel {
     }
 
     @Override
-    public double trainingSeconds() {
-        return trainingSeconds;
-    }
-
-    @Override
     public String architecture() {
         return members.size() + " x " + members.get(0).architecture();
     }
 
     @Override
     public Map<String, Object> facts() {
+        TrainingConfig config = run.config();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("members", members.size());
         facts.put("dropRate", config.ensemble().dropRate());

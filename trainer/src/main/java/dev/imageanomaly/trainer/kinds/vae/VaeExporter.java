@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.export;
+package dev.imageanomaly.trainer.kinds.vae;
 
 import static dev.imageanomaly.scoring.bundle.GraphNames.LATENT;
 import static dev.imageanomaly.scoring.bundle.GraphNames.RECONSTRUCTION;
@@ -8,9 +8,10 @@ import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 
 import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.export.LayerExporter;
+import dev.imageanomaly.trainer.export.OnnxGraph;
 import dev.imageanomaly.trainer.model.Architecture;
-import dev.imageanomaly.trainer.model.Gaussian;
-import dev.imageanomaly.trainer.model.VaeBlock;
 import java.util.List;
 
 /**
@@ -45,43 +46,43 @@ public final class VaeExporter {
         OnnxGraph g = new OnnxGraph(name);
         String x = g.input(GraphNames.INPUT, c, h, w);
         String code = LayerExporter.export(g, arch.encoder(), trained.encoder(), x);
-        String mu = g.node("Identity", List.of(slice(g, code, 1, 0, latent)), List.of(), LATENT);
-        String logvar = clip(g, slice(g, code, 1, latent, 2L * latent), VaeBlock.CODE_LOGVAR_MIN,
+        String mu = g.node("Identity", List.of(g.slice(code, 1, 0, latent)), List.of(), LATENT);
+        String logvar = g.clip(g.slice(code, 1, latent, 2L * latent), VaeBlock.CODE_LOGVAR_MIN,
                 VaeBlock.CODE_LOGVAR_MAX);
 
-        String sigma = g.node("Exp", g.node("Mul", logvar, scalar(g, 0.5f)));
+        String sigma = g.node("Exp", g.node("Mul", logvar, g.scalar(0.5f)));
         String eps = g.floats("eps", noise, 1, samples, latent);
-        String muRow = unsqueeze(g, mu, 1);
-        String sampled = g.node("Add", muRow, g.node("Mul", unsqueeze(g, sigma, 1), eps));
+        String muRow = g.unsqueeze(mu, 1);
+        String sampled = g.node("Add", muRow, g.node("Mul", g.unsqueeze(sigma, 1), eps));
         String codes = g.node("Concat", List.of(muRow, sampled), List.of(integer("axis", 1)), null);
         String flatCodes = g.node("Reshape", codes, g.longs("shape", -1, latent));
         String decoded = LayerExporter.export(g, arch.decoder(), trained.decoder(), flatCodes);
-        String mean = slice(g, decoded, 1, 0, c);
+        String mean = g.slice(decoded, 1, 0, c);
         if (trained.sigmoidMean()) {
             mean = g.node("Sigmoid", mean);
         }
-        String pixelLogvar = clip(g, slice(g, decoded, 1, c, 2 * c), VaeBlock.PIXEL_LOGVAR_MIN,
+        String pixelLogvar = g.clip(g.slice(decoded, 1, c, 2 * c), VaeBlock.PIXEL_LOGVAR_MIN,
                 VaeBlock.PIXEL_LOGVAR_MAX);
         String perSample = g.longs("shape", -1, samples + 1, c, h, w);
         String means = g.node("Reshape", mean, perSample);
         String logvars = g.node("Reshape", pixelLogvar, perSample);
 
-        String recon = g.node("Squeeze", slice(g, means, 1, 0, 1), g.longs("axes", 1));
+        String recon = g.node("Squeeze", g.slice(means, 1, 0, 1), g.longs("axes", 1));
         g.node("Identity", List.of(recon), List.of(), RECONSTRUCTION);
-        String xRow = unsqueeze(g, x, 1);
-        String d = g.node("Sub", xRow, slice(g, means, 1, 1, samples + 1));
-        String lv = slice(g, logvars, 1, 1, samples + 1);
-        String nll = g.node("Mul", scalar(g, 0.5f), g.node("Add", g.node("Add", g.node("Div", g.node("Mul", d, d),
-                g.node("Exp", lv)), lv), scalar(g, (float) Gaussian.LOG_2PI)));
+        String xRow = g.unsqueeze(x, 1);
+        String d = g.node("Sub", xRow, g.slice(means, 1, 1, samples + 1));
+        String lv = g.slice(logvars, 1, 1, samples + 1);
+        String nll = g.node("Mul", g.scalar(0.5f), g.node("Add", g.node("Add", g.node("Div", g.node("Mul", d, d),
+                g.node("Exp", lv)), lv), g.scalar((float) VaeLoss.LOG_2PI)));
         g.node("ReduceMean", List.of(nll), List.of(ints("axes", 1, 2, 3, 4), integer("keepdims", 0)), SCORE);
 
         String err = g.node("Sub", x, RECONSTRUCTION);
         g.node("ReduceMean", List.of(g.node("Mul", err, err)), List.of(ints("axes", 1, 2, 3), integer("keepdims", 0)),
                 RECONSTRUCTION_ERROR);
-        String klTerms = g.node("Sub", g.node("Sub", g.node("Add", logvar, scalar(g, 1f)), g.node("Mul", mu, mu)),
+        String klTerms = g.node("Sub", g.node("Sub", g.node("Add", logvar, g.scalar(1f)), g.node("Mul", mu, mu)),
                 g.node("Exp", logvar));
         String klSum = g.node("ReduceSum", List.of(klTerms, g.longs("axes", 1)), List.of(integer("keepdims", 0)), null);
-        g.node("Mul", List.of(klSum, scalar(g, -0.5f)), List.of(), KL);
+        g.node("Mul", List.of(klSum, g.scalar(-0.5f)), List.of(), KL);
 
         g.output(SCORE);
         g.output(RECONSTRUCTION, c, h, w);
@@ -97,25 +98,9 @@ public final class VaeExporter {
         OnnxGraph g = new OnnxGraph(name + "-generator");
         String z = g.input(GraphNames.GENERATOR_INPUT, arch.latentSize());
         String decoded = LayerExporter.export(g, arch.decoder(), trained.decoder(), z);
-        String mean = slice(g, decoded, 1, 0, in.channels());
+        String mean = g.slice(decoded, 1, 0, in.channels());
         g.node(trained.sigmoidMean() ? "Sigmoid" : "Identity", List.of(mean), List.of(), GraphNames.GENERATOR_OUTPUT);
         g.output(GraphNames.GENERATOR_OUTPUT, in.channels(), in.height(), in.width());
         return g.toBytes(OnnxGraph.PRODUCER);
-    }
-
-    static String slice(OnnxGraph g, String x, long axis, long start, long end) {
-        return g.node("Slice", x, g.longs("starts", start), g.longs("ends", end), g.longs("axes", axis));
-    }
-
-    static String unsqueeze(OnnxGraph g, String x, long axis) {
-        return g.node("Unsqueeze", x, g.longs("axes", axis));
-    }
-
-    static String clip(OnnxGraph g, String x, float min, float max) {
-        return g.node("Clip", x, scalar(g, min), scalar(g, max));
-    }
-
-    static String scalar(OnnxGraph g, float value) {
-        return g.floats("const", new float[] {value});
     }
 }

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.export;
+package dev.imageanomaly.trainer.kinds.wgan;
 
 import static dev.imageanomaly.scoring.bundle.GraphNames.LATENT;
 import static dev.imageanomaly.scoring.bundle.GraphNames.RECONSTRUCTION;
@@ -10,8 +10,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
 import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.export.LayerExporter;
+import dev.imageanomaly.trainer.export.OnnxGraph;
 import dev.imageanomaly.trainer.model.Architecture;
-import dev.imageanomaly.trainer.model.Critic;
 import java.util.List;
 
 /**
@@ -25,19 +27,19 @@ import java.util.List;
  * code E(x)), {@code residual [N]} and {@code feature_residual [N]}. The generator graph maps codes
  * from N(0, I), the prior the GAN was trained on, to images.
  */
-public final class WganExporter {
+final class WganExporter {
 
     public static final String RESIDUAL = "residual";
     public static final String FEATURE_RESIDUAL = "feature_residual";
     public static final List<String> OUTPUTS = List.of(SCORE, RECONSTRUCTION, LATENT, RESIDUAL, FEATURE_RESIDUAL);
 
     /** The trained networks the graph is made of. */
-    public record Networks(Architecture architecture, Critic critic, SequentialBlock encoder,
+    record Networks(Architecture architecture, Critic critic, SequentialBlock encoder,
             SequentialBlock generator, SequentialBlock criticFeatures) {}
 
     private WganExporter() {}
 
-    public static ExportedModel export(String name, Networks nets, InputSpec in, float kappa) {
+    static ExportedModel export(String name, Networks nets, InputSpec in, float kappa) {
         long c = in.channels();
         long h = in.height();
         long w = in.width();
@@ -56,11 +58,11 @@ public final class WganExporter {
         String features = LayerExporter.export(g, nets.critic().features(), nets.criticFeatures(), both);
         long featureSize = nets.criticFeatures().getOutputShapes(new Shape[] {new Shape(1, c, h, w)})[0].get(1);
         String halves = g.node("Reshape", features, g.longs("shape", 2, -1, featureSize));
-        String featureDiff = g.node("Sub", VaeExporter.slice(g, halves, 0, 0, 1), VaeExporter.slice(g, halves, 0, 1, 2));
+        String featureDiff = g.node("Sub", g.slice(halves, 0, 0, 1), g.slice(halves, 0, 1, 2));
         g.node("ReduceMean", List.of(g.node("Mul", featureDiff, featureDiff)),
                 List.of(ints("axes", 0, 2), integer("keepdims", 0)), FEATURE_RESIDUAL);
 
-        g.node("Add", List.of(RESIDUAL, g.node("Mul", FEATURE_RESIDUAL, VaeExporter.scalar(g, kappa))), List.of(),
+        g.node("Add", List.of(RESIDUAL, g.node("Mul", FEATURE_RESIDUAL, g.scalar(kappa))), List.of(),
                 SCORE);
 
         g.output(SCORE);

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.autoencoder;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -10,46 +10,33 @@ import ai.djl.training.ParameterStore;
 import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.export.AutoencoderExporter;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.model.Architecture;
-import dev.imageanomaly.trainer.model.ModelKind;
-import java.util.List;
+import dev.imageanomaly.trainer.train.MiniBatch;
+import dev.imageanomaly.trainer.train.TrainedModel;
+import dev.imageanomaly.trainer.train.TrainingRun;
 import java.util.Map;
 
-/** A trained autoencoder: its DJL model (best validation epoch), the architecture, and the training history. */
+/** A trained autoencoder: its DJL model (best validation epoch), the architecture, and the training run. */
 public final class TrainedAutoencoder implements TrainedModel {
 
     private final Model model;
     private final Architecture architecture;
     private final InputSpec input;
-    private final TrainingConfig config;
-    private final List<EpochMetrics> history;
-    private final double trainingSeconds;
+    private final TrainingRun run;
+    private final boolean denoising;
 
-    TrainedAutoencoder(Model model, Architecture architecture, InputSpec input, TrainingConfig config,
-            List<EpochMetrics> history, double trainingSeconds) {
+    TrainedAutoencoder(Model model, Architecture architecture, InputSpec input, TrainingRun run, boolean denoising) {
         this.model = model;
         this.architecture = architecture;
         this.input = input;
-        this.config = config;
-        this.history = List.copyOf(history);
-        this.trainingSeconds = trainingSeconds;
+        this.run = run;
+        this.denoising = denoising;
     }
 
     @Override
-    public TrainingConfig config() {
-        return config;
-    }
-
-    @Override
-    public List<EpochMetrics> history() {
-        return history;
-    }
-
-    @Override
-    public double trainingSeconds() {
-        return trainingSeconds;
+    public TrainingRun run() {
+        return run;
     }
 
     @Override
@@ -59,7 +46,7 @@ public final class TrainedAutoencoder implements TrainedModel {
 
     @Override
     public Map<String, Object> facts() {
-        return config.kind() == ModelKind.DENOISING_AE ? Map.of("noiseStd", config.noiseStd()) : Map.of();
+        return denoising ? Map.of("noiseStd", run.config().noiseStd()) : Map.of();
     }
 
     @Override
@@ -74,7 +61,7 @@ public final class TrainedAutoencoder implements TrainedModel {
             NDArray x = MiniBatch.images(m, batch, input);
             NDArray latent = child(0).forward(ps, new NDList(x), false).singletonOrThrow();
             NDArray recon = child(1).forward(ps, new NDList(latent), false).singletonOrThrow();
-            NDArray score = perSampleMean(recon.sub(x).square());
+            NDArray score = MiniBatch.perSampleMean(recon.sub(x).square());
             return Map.of(GraphNames.SCORE, score.toFloatArray(),
                     GraphNames.RECONSTRUCTION, recon.toFloatArray(),
                     GraphNames.LATENT, latent.toFloatArray());
@@ -82,7 +69,7 @@ public final class TrainedAutoencoder implements TrainedModel {
     }
 
     /** Per-sample mean squared reconstruction error of a whole set, by DJL's forward pass. */
-    float[] errors(SampleSet set) {
+    public float[] errors(SampleSet set) {
         int batch = 256;
         float[] errors = new float[set.count()];
         for (int start = 0; start < set.count(); start += batch) {
@@ -93,20 +80,16 @@ public final class TrainedAutoencoder implements TrainedModel {
         return errors;
     }
 
-    Architecture layers() {
+    public Architecture layers() {
         return architecture;
-    }
-
-    /** {@code [N, ...] -> [N]}: the mean over every axis but the first (DJL's engine reduces one axis at a time). */
-    static NDArray perSampleMean(NDArray values) {
-        return values.reshape(values.getShape().get(0), -1).mean(new int[] {1});
     }
 
     private Block child(int index) {
         return block().getChildren().get(index).getValue();
     }
 
-    SequentialBlock block() {
+    /** The trained block: the encoder and the decoder as its two children. */
+    public SequentialBlock block() {
         return (SequentialBlock) model.getBlock();
     }
 

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.wgan;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.wgan;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,7 +6,10 @@ import ai.djl.training.ParameterStore;
 import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.export.ExportedModel;
-import dev.imageanomaly.trainer.export.WganExporter;
+import dev.imageanomaly.trainer.train.MiniBatch;
+import dev.imageanomaly.trainer.train.TrainedModel;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import dev.imageanomaly.trainer.train.TrainingRun;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,36 +23,22 @@ public final class TrainedWgan implements TrainedModel {
 
     private final WganNetworks nets;
     private final InputSpec input;
-    private final TrainingConfig config;
     private final List<AdversarialPhase.Epoch> ganEpochs;
     private final ModeCollapseMonitor modeCollapse;
-    private final List<EpochMetrics> history;
-    private final double trainingSeconds;
+    private final TrainingRun run;
 
-    TrainedWgan(WganNetworks nets, InputSpec input, TrainingConfig config, List<AdversarialPhase.Epoch> ganEpochs,
-            ModeCollapseMonitor modeCollapse, List<EpochMetrics> history, double trainingSeconds) {
+    TrainedWgan(WganNetworks nets, InputSpec input, List<AdversarialPhase.Epoch> ganEpochs,
+            ModeCollapseMonitor modeCollapse, TrainingRun run) {
         this.nets = nets;
         this.input = input;
-        this.config = config;
         this.ganEpochs = List.copyOf(ganEpochs);
         this.modeCollapse = modeCollapse;
-        this.history = List.copyOf(history);
-        this.trainingSeconds = trainingSeconds;
+        this.run = run;
     }
 
     @Override
-    public TrainingConfig config() {
-        return config;
-    }
-
-    @Override
-    public List<EpochMetrics> history() {
-        return history;
-    }
-
-    @Override
-    public double trainingSeconds() {
-        return trainingSeconds;
+    public TrainingRun run() {
+        return run;
     }
 
     @Override
@@ -61,6 +50,7 @@ public final class TrainedWgan implements TrainedModel {
 
     @Override
     public Map<String, Object> facts() {
+        TrainingConfig config = run.config();
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("criticSteps", config.gan().criticSteps());
         facts.put("criticConstraint", "weight clipping to +-" + config.gan().clip()
@@ -77,7 +67,7 @@ public final class TrainedWgan implements TrainedModel {
     @Override
     public ExportedModel export(String graphName) {
         return WganExporter.export(graphName, new WganExporter.Networks(nets.architecture, nets.criticArchitecture,
-                nets.encoderBlock(), nets.generatorBlock(), nets.criticFeatures()), input, config.gan().kappa());
+                nets.encoderBlock(), nets.generatorBlock(), nets.criticFeatures()), input, run.config().gan().kappa());
     }
 
     @Override
@@ -87,7 +77,7 @@ public final class TrainedWgan implements TrainedModel {
             NDArray x = MiniBatch.images(m, batch, input);
             WganNetworks.Residuals r = nets.residuals(ps, x, nets.encode(ps, x, false), false);
             Map<String, float[]> out = new LinkedHashMap<>();
-            out.put(GraphNames.SCORE, r.score(config.gan().kappa()).toFloatArray());
+            out.put(GraphNames.SCORE, r.score(run.config().gan().kappa()).toFloatArray());
             out.put(GraphNames.RECONSTRUCTION, r.reconstruction().toFloatArray());
             out.put(GraphNames.LATENT, r.latent().toFloatArray());
             out.put(WganExporter.RESIDUAL, r.residual().toFloatArray());

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.wgan;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -7,8 +7,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import dev.imageanomaly.trainer.model.Architecture;
-import dev.imageanomaly.trainer.model.Critic;
 import dev.imageanomaly.trainer.model.DjlBlocks;
+import dev.imageanomaly.trainer.train.MiniBatch;
 
 /**
  * The three networks of f-AnoGAN, each in its own DJL model so that each gets its own trainer and
@@ -37,7 +37,7 @@ final class WganNetworks implements AutoCloseable {
         this.architecture = architecture;
         this.criticArchitecture = criticArchitecture;
         this.generator = model(name + "-generator", DjlBlocks.sequence(architecture.decoder()));
-        this.critic = model(name + "-critic", DjlBlocks.critic(criticArchitecture));
+        this.critic = model(name + "-critic", criticArchitecture.block());
         this.encoder = model(name + "-encoder", DjlBlocks.sequence(architecture.encoder()));
     }
 
@@ -80,8 +80,8 @@ final class WganNetworks implements AutoCloseable {
         NDArray recon = generate(ps, latent, training);
         NDArray fx = features(ps, x, training);
         NDArray fr = features(ps, recon, training);
-        return new Residuals(latent, recon, TrainedAutoencoder.perSampleMean(x.sub(recon).square()),
-                TrainedAutoencoder.perSampleMean(fx.sub(fr).square()));
+        return new Residuals(latent, recon, MiniBatch.perSampleMean(x.sub(recon).square()),
+                MiniBatch.perSampleMean(fx.sub(fr).square()));
     }
 
     private NDArray features(ParameterStore ps, NDArray images, boolean training) {

@@ -1,8 +1,11 @@
-package dev.imageanomaly.trainer.train;
+package dev.imageanomaly.trainer.kinds.randnet;
 
 import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderTrainer;
+import dev.imageanomaly.trainer.kinds.autoencoder.TrainedAutoencoder;
 import dev.imageanomaly.trainer.model.Architecture;
-import dev.imageanomaly.trainer.model.Architectures;
+import dev.imageanomaly.trainer.train.EpochLoop;
+import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,17 +18,17 @@ import java.util.List;
  * images give the mean and spread that standardize its score, so members with different error
  * scales vote on equal terms.
  */
-public final class RandNetTrainer {
+final class RandNetTrainer {
 
     private final PrintStream console;
     private final Path metricsLog;
 
-    public RandNetTrainer(PrintStream console, Path metricsLog) {
+    RandNetTrainer(PrintStream console, Path metricsLog) {
         this.console = console;
         this.metricsLog = metricsLog;
     }
 
-    public TrainedRandNet fit(SampleSet train, SampleSet validation, TrainingConfig config) {
+    TrainedRandNet fit(SampleSet train, SampleSet validation, TrainingConfig config) {
         config.validate();
         TrainingConfig.EnsembleOptions ensemble = config.ensemble();
         long start = System.nanoTime();
@@ -33,11 +36,10 @@ public final class RandNetTrainer {
         try {
             for (int m = 0; m < ensemble.members(); m++) {
                 long memberSeed = config.seed() + 1_000L * m;
-                Architecture arch = Architectures.randNetMember(train.spec(), config.latent(), ensemble.dropRate(),
-                        memberSeed);
+                Architecture arch = RandNetKind.member(train.spec(), config.latent(), ensemble.dropRate(), memberSeed);
                 String label = String.format("member %d/%d: ", m + 1, ensemble.members());
-                members.add(new AutoencoderTrainer(new EpochLoop(console, metricsLog, label)).fit(train, validation,
-                        config.withSeed(memberSeed), arch,
+                members.add(new AutoencoderTrainer(new EpochLoop(console, metricsLog, label), false).fit(train,
+                        validation, config.withSeed(memberSeed), arch,
                         epoch -> ensemble.batchSizeAt(epoch, config.epochs(), config.batchSize())));
             }
             List<ErrorStats> stats = members.stream().map(member -> ErrorStats.of(member.errors(train))).toList();
@@ -45,26 +47,6 @@ public final class RandNetTrainer {
         } catch (RuntimeException e) {
             members.forEach(TrainedAutoencoder::close);
             throw e;
-        }
-    }
-
-    /** Mean and standard deviation of one member's reconstruction errors on the training images. */
-    public record ErrorStats(double mean, double std) {
-        static ErrorStats of(float[] errors) {
-            double sum = 0;
-            for (float e : errors) {
-                sum += e;
-            }
-            double mean = sum / errors.length;
-            double sq = 0;
-            for (float e : errors) {
-                sq += (e - mean) * (e - mean);
-            }
-            return new ErrorStats(mean, Math.max(Math.sqrt(sq / errors.length), 1e-12));
-        }
-
-        double standardize(double error) {
-            return (error - mean) / std;
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.model;
+package dev.imageanomaly.trainer.kinds.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,6 +10,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.imageanomaly.trainer.model.Architecture;
+import dev.imageanomaly.trainer.model.DjlBlocks;
 
 /**
  * A variational autoencoder with a Gaussian decoder. Inputs: images {@code x [N, C, H, W]} and

@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.export;
+package dev.imageanomaly.trainer.kinds.autoencoder;
 
 import static dev.imageanomaly.scoring.bundle.GraphNames.INPUT;
 import static dev.imageanomaly.scoring.bundle.GraphNames.LATENT;
@@ -9,6 +9,9 @@ import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 
 import ai.djl.nn.SequentialBlock;
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.export.LayerExporter;
+import dev.imageanomaly.trainer.export.OnnxGraph;
 import dev.imageanomaly.trainer.model.Architecture;
 import java.util.List;
 

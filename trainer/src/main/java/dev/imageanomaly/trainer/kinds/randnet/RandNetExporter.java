@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.export;
+package dev.imageanomaly.trainer.kinds.randnet;
 
 import static dev.imageanomaly.scoring.bundle.GraphNames.RECONSTRUCTION;
 import static dev.imageanomaly.scoring.bundle.GraphNames.SCORE;
@@ -8,8 +8,10 @@ import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 import ai.djl.nn.SequentialBlock;
 import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.export.LayerExporter;
+import dev.imageanomaly.trainer.export.OnnxGraph;
 import dev.imageanomaly.trainer.model.Architecture;
-import dev.imageanomaly.trainer.train.RandNetTrainer.ErrorStats;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +25,7 @@ import java.util.List;
  * <p>Outputs: {@code score [N]}, {@code reconstruction [N, C, H, W]} (the members' mean
  * reconstruction) and {@code member_scores [N, M]} (each member's standardized error).
  */
-public final class RandNetExporter {
+final class RandNetExporter {
 
     public static final String MEMBER_SCORES = "member_scores";
     public static final List<String> OUTPUTS = List.of(SCORE, RECONSTRUCTION, MEMBER_SCORES);
@@ -32,7 +34,7 @@ public final class RandNetExporter {
 
     private RandNetExporter() {}
 
-    public static ExportedModel export(String name, List<Architecture> archs, List<SequentialBlock> blocks,
+    static ExportedModel export(String name, List<Architecture> archs, List<SequentialBlock> blocks,
             List<ErrorStats> stats, InputSpec in) {
         int members = archs.size();
         OnnxGraph g = new OnnxGraph(name);
@@ -49,9 +51,9 @@ public final class RandNetExporter {
             String diff = g.node("Sub", x, recon);
             String error = g.node("ReduceMean", List.of(g.node("Mul", diff, diff)),
                     List.of(ints("axes", 1, 2, 3), integer("keepdims", 0)), null);
-            String centered = g.node("Sub", error, VaeExporter.scalar(g, (float) stats.get(m).mean()));
-            standardized.add(VaeExporter.unsqueeze(g, g.node("Div", centered,
-                    VaeExporter.scalar(g, (float) stats.get(m).std())), 1));
+            String centered = g.node("Sub", error, g.scalar((float) stats.get(m).mean()));
+            standardized.add(g.unsqueeze(g.node("Div", centered,
+                    g.scalar((float) stats.get(m).std())), 1));
         }
         String scores = g.node("Concat", standardized, List.of(integer("axis", 1)), MEMBER_SCORES);
         String half = g.longs("k", (members + 1) / 2);
@@ -61,9 +63,9 @@ public final class RandNetExporter {
                 integer("largest", 0)), 2).get(0);
         String middleHigh = g.node("ReduceMin", List.of(upper), List.of(ints("axes", 1), integer("keepdims", 0)), null);
         String middleLow = g.node("ReduceMax", List.of(lower), List.of(ints("axes", 1), integer("keepdims", 0)), null);
-        g.node("Mul", List.of(g.node("Add", middleHigh, middleLow), VaeExporter.scalar(g, 0.5f)), List.of(), SCORE);
+        g.node("Mul", List.of(g.node("Add", middleHigh, middleLow), g.scalar(0.5f)), List.of(), SCORE);
         g.node("Div", List.of(g.node("Sum", reconstructions.toArray(String[]::new)),
-                VaeExporter.scalar(g, members)), List.of(), RECONSTRUCTION);
+                g.scalar(members)), List.of(), RECONSTRUCTION);
         g.output(SCORE);
         g.output(RECONSTRUCTION, in.channels(), in.height(), in.width());
         g.output(MEMBER_SCORES, members);
