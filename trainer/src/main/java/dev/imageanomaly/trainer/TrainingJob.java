@@ -37,7 +37,6 @@ import java.util.Map;
  */
 public final class TrainingJob {
 
-    public static final String METRICS_LOG = "training-metrics.jsonl";
     /** The training report's folder inside the bundle. */
     public static final String REPORT_DIR = "report";
 
@@ -74,14 +73,14 @@ public final class TrainingJob {
         Path bundleDir = request.outputRoot().resolve(request.name()).resolve(request.version());
         Files.createDirectories(bundleDir);
         // Networks append their epochs to the logs; a rerun into the same version starts them afresh.
-        Files.deleteIfExists(bundleDir.resolve(METRICS_LOG));
-        Files.deleteIfExists(EpochMetricsLog.csvBeside(bundleDir.resolve(METRICS_LOG)));
+        Files.deleteIfExists(bundleDir.resolve(EpochMetricsLog.FILE));
+        Files.deleteIfExists(EpochMetricsLog.csvBeside(bundleDir.resolve(EpochMetricsLog.FILE)));
         say("training %s on %d images (%d held out for validation and calibration), %dx%dx%d input",
                 config.kind().id(), train.count(), validation.count(), normal.spec().channels(),
                 normal.spec().height(), normal.spec().width());
 
         try (TrainedModel model = ModelKinds.fit(train, validation, config, console,
-                bundleDir.resolve(METRICS_LOG))) {
+                bundleDir.resolve(EpochMetricsLog.FILE))) {
             ExportedModel exported = model.export(request.name());
             LatentDensityFeature.Result density = null;
             if (config.densityComponents() > 0) {
