@@ -2,9 +2,10 @@ package dev.imageanomaly.app;
 
 import dev.imageanomaly.embedded.EmbeddedStack;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.source.ImageSources;
+import dev.imageanomaly.scoring.source.LoadedImages;
 import dev.imageanomaly.stream.ScorerApp;
 import dev.imageanomaly.stream.ScorerConfig;
-import dev.imageanomaly.trainer.data.ImageSources;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -90,7 +91,7 @@ final class BenchStreamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelBundle bundle = ModelBundle.load(bundleDir);
         Path images = input != null ? input : DemoCommand.repoHome().resolve("data/mnist-10k-images-idx3-ubyte.gz");
-        ImageSources.Loaded loaded = ImageSources.load(images, null);
+        LoadedImages loaded = ImageSources.load(images, null);
         Path stateRoot = Files.createTempDirectory("bench-stream-state");
         List<Row> rows = new ArrayList<>();
         try (EmbeddedStack stack = EmbeddedStack.start()) {

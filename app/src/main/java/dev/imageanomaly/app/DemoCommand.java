@@ -4,10 +4,11 @@ import dev.imageanomaly.embedded.EmbeddedStack;
 import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.source.ImageSources;
+import dev.imageanomaly.scoring.source.LoadedImages;
 import dev.imageanomaly.stream.ScorerApp;
 import dev.imageanomaly.stream.ScorerConfig;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSources;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
@@ -74,8 +75,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path data = dataDir != null ? dataDir : repoHome().resolve("data");
         InputSpec spec = InputSpec.image(1, 28, 28);
-        ImageSources.Loaded mnist = ImageSources.load(data.resolve("mnist-10k-images-idx3-ubyte.gz"), null);
-        ImageSources.Loaded fashionSet = ImageSources.load(data.resolve("fashion-mnist-test-images-idx3-ubyte.gz"), null);
+        LoadedImages mnist = ImageSources.load(data.resolve("mnist-10k-images-idx3-ubyte.gz"), null);
+        LoadedImages fashionSet = ImageSources.load(data.resolve("fashion-mnist-test-images-idx3-ubyte.gz"), null);
         int trainCount = 8000;
         if (digits > mnist.images().size() - trainCount || fashion > fashionSet.images().size()) {
             throw new IllegalArgumentException("at most " + (mnist.images().size() - trainCount) + " digits and "
@@ -90,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         int[] heldOutDigits = Arrays.copyOfRange(order, trainCount, order.length);
 
         step(1, "training conv-ae on " + trainCount + " MNIST digits");
-        SampleSet train = mnist.preprocess(spec).subset(trainDigits);
+        SampleSet train = SampleSet.preprocess(mnist, spec).subset(trainDigits);
         ModelBundle bundle = new TrainingJob(System.out).run(train, new TrainingJob.Request("demo-mnist-conv-ae",
                 TrainingJob.Request.timestampVersion(), out.resolve("models"),
                 TrainingConfig.defaults(AutoencoderKinds.CONV_AE).withEpochs(epochs), 0.1, 0.01));

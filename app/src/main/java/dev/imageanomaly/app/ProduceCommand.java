@@ -1,6 +1,7 @@
 package dev.imageanomaly.app;
 
-import dev.imageanomaly.trainer.data.ImageSources;
+import dev.imageanomaly.scoring.source.ImageSources;
+import dev.imageanomaly.scoring.source.LoadedImages;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,7 +37,7 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageSources.Loaded images = ImageSources.load(input, null);
+        LoadedImages images = ImageSources.load(input, null);
         int count = limit == null ? images.images().size() : Math.min(limit, images.images().size());
         long start = System.nanoTime();
         try (ImagePublisher publisher = new ImagePublisher(bootstrapServers, registry, topic)) {

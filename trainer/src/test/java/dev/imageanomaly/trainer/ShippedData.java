@@ -1,8 +1,8 @@
 package dev.imageanomaly.trainer;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.source.ImageSources;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.data.ImageSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ public final class ShippedData {
 
     private static SampleSet load(String file) {
         try {
-            return ImageSources.load(dir().resolve(file), null).preprocess(MNIST_SPEC);
+            return SampleSet.preprocess(ImageSources.load(dir().resolve(file), null), MNIST_SPEC);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

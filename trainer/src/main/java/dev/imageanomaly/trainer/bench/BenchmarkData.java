@@ -1,10 +1,10 @@
 package dev.imageanomaly.trainer.bench;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.source.ImageSources;
 import dev.imageanomaly.trainer.data.CsvTable;
 import dev.imageanomaly.trainer.data.FeatureTables;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.data.ImageSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ public record BenchmarkData(SampleSet mnistTrain, SampleSet mnistTest, SampleSet
             throw new IOException("benchmark data " + path + " is missing; give --data-dir with the MNIST and "
                     + "Fashion-MNIST IDX files (see ../shared/datasets/README.md), or use --quick");
         }
-        return ImageSources.load(path, null).preprocess(SPEC);
+        return SampleSet.preprocess(ImageSources.load(path, null), SPEC);
     }
 
     /** Raw (unstandardized) tables by name; {@code only} keeps one file, null keeps all. */

@@ -1,10 +1,11 @@
 package dev.imageanomaly.trainer.cli;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.source.ImageSources;
+import dev.imageanomaly.scoring.source.LoadedImages;
 import dev.imageanomaly.trainer.data.CsvTable;
 import dev.imageanomaly.trainer.data.FeatureTables;
 import dev.imageanomaly.trainer.data.SampleSet;
-import dev.imageanomaly.trainer.data.ImageSources;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ final class SampleLoader {
 
     private static SampleSet readImages(Path source, Path labels, InputSpec spec, PrintStream console)
             throws IOException {
-        ImageSources.Loaded loaded = ImageSources.load(source, labels);
+        LoadedImages loaded = ImageSources.load(source, labels);
         if (!loaded.skipped().isEmpty()) {
             console.printf("%d unreadable files in %s were skipped:%n", loaded.skipped().size(), source);
             loaded.skipped().forEach(s -> console.println("  " + s));
@@ -63,7 +64,7 @@ final class SampleLoader {
             throw new IllegalArgumentException("no readable images in " + source
                     + (loaded.skipped().isEmpty() ? "" : " (" + loaded.skipped().size() + " unreadable files skipped)"));
         }
-        return loaded.preprocess(spec != null ? spec : loaded.nativeSpec());
+        return SampleSet.preprocess(loaded, spec != null ? spec : loaded.nativeSpec());
     }
 
     /** Rows of a CSV table, raw; the optional {@code label} column gives labels (for --classes). */

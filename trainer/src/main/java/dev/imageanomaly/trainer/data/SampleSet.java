@@ -1,11 +1,15 @@
 package dev.imageanomaly.trainer.data;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.image.DecodedImage;
+import dev.imageanomaly.scoring.image.Preprocessor;
+import dev.imageanomaly.scoring.source.LoadedImages;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.function.IntPredicate;
 
@@ -17,12 +21,27 @@ import java.util.function.IntPredicate;
  */
 public record SampleSet(InputSpec spec, float[] data, int count, String[] ids, int[] labels) {
 
-    public static final int NO_LABEL = -1;
+    public static final int NO_LABEL = LoadedImages.NO_LABEL;
 
     public SampleSet {
         if (data.length != (long) count * spec.sampleSize() || ids.length != count || labels.length != count) {
             throw new IllegalArgumentException("sample set arrays do not match count " + count);
         }
+    }
+
+    /**
+     * Decoded images preprocessed into a spec through the scoring module's {@link Preprocessor}: the
+     * very code the scorer runs.
+     */
+    public static SampleSet preprocess(LoadedImages loaded, InputSpec spec) {
+        Preprocessor pre = new Preprocessor(spec);
+        int n = spec.sampleSize();
+        List<DecodedImage> images = loaded.images();
+        float[] data = new float[images.size() * n];
+        for (int i = 0; i < images.size(); i++) {
+            pre.toInput(images.get(i), data, i * n);
+        }
+        return new SampleSet(spec, data, images.size(), loaded.ids().toArray(String[]::new), loaded.labels());
     }
 
     public boolean labelled() {

@@ -1,9 +1,7 @@
-package dev.imageanomaly.trainer.data;
+package dev.imageanomaly.scoring.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
-import dev.imageanomaly.scoring.bundle.InputSpec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +10,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A folder of real image files: sub-folders are classes, unreadable files are named and skipped, sizes are unified. */
+/** A folder of real image files: sub-folders are classes, unreadable files are named and skipped. */
 class ImageFolderTest {
 
     @TempDir
@@ -26,7 +24,7 @@ class ImageFolderTest {
         write(grey(8, 8, 40), "bmp", "dogs/d2.BMP");
         Files.writeString(root.resolve("cats/notes.txt"), "not an image, and not tried");
 
-        ImageSources.Loaded loaded = ImageSources.load(root, null);
+        LoadedImages loaded = ImageSources.load(root, null);
 
         assertThat(loaded.classNames()).containsExactly("cats", "dogs");
         assertThat(loaded.ids()).containsExactly(sep("cats/c1.png"), sep("cats/c2.jpg"), sep("dogs/d1.png"),
@@ -42,7 +40,7 @@ class ImageFolderTest {
         write(grey(4, 4, 2), "png", "dogs/indoor/b.png");
         write(grey(4, 4, 3), "png", "dogs/c.png");
 
-        ImageSources.Loaded loaded = ImageSources.load(root, null);
+        LoadedImages loaded = ImageSources.load(root, null);
 
         assertThat(loaded.classNames()).containsExactly("cats", "dogs");
         assertThat(loaded.labels()).containsExactly(0, 1, 1);
@@ -53,13 +51,11 @@ class ImageFolderTest {
         write(grey(4, 4, 1), "png", "a.png");
         write(grey(4, 4, 2), "gif", "b.gif");
 
-        ImageSources.Loaded loaded = ImageSources.load(root, null);
-        SampleSet set = loaded.preprocess(loaded.nativeSpec());
+        LoadedImages loaded = ImageSources.load(root, null);
 
         assertThat(loaded.classNames()).isEmpty();
-        assertThat(set.labels()).containsOnly(SampleSet.NO_LABEL);
-        assertThat(set.labelled()).isFalse();
-        assertThat(set.ids()).containsExactly("a.png", "b.gif");
+        assertThat(loaded.labels()).containsOnly(LoadedImages.NO_LABEL);
+        assertThat(loaded.ids()).containsExactly("a.png", "b.gif");
     }
 
     @Test
@@ -79,32 +75,6 @@ class ImageFolderTest {
         assertThat(result.skipped().get(0)).startsWith(sep("normal/broken.png") + ": ").contains("PNG");
         assertThat(result.skipped().get(1)).startsWith(sep("normal/text.jpg") + ": ");
         assertThat(ImageSources.load(root, null).skipped()).hasSize(2);
-    }
-
-    @Test
-    void imagesOfDifferentSizesAndChannelsAreResizedByPreprocess() throws IOException {
-        write(grey(28, 28, 100), "png", "a-small.png");
-        BufferedImage rgb = new BufferedImage(60, 40, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 40; y++) {
-            for (int x = 0; x < 60; x++) {
-                rgb.setRGB(x, y, 0xC8C8C8);
-            }
-        }
-        ImageIO.write(rgb, "png", root.resolve("b-large.png").toFile());
-
-        ImageSources.Loaded loaded = ImageSources.load(root, null);
-        assertThat(loaded.nativeSpec()).isEqualTo(InputSpec.image(1, 28, 28));
-
-        SampleSet set = loaded.preprocess(InputSpec.image(1, 14, 14));
-        assertThat(set.count()).isEqualTo(2);
-        assertThat(set.data()).hasSize(2 * 14 * 14);
-        for (float v : set.sample(0)) {
-            assertThat(v).isCloseTo(100 / 255f, within(1e-6f));
-        }
-        assertThat(set.sample(1)[14 * 7 + 7]).isCloseTo(200 / 255f, within(1e-6f));
-
-        SampleSet rgbSet = loaded.preprocess(InputSpec.image(3, 8, 8));
-        assertThat(rgbSet.data()).hasSize(2 * 3 * 8 * 8);
     }
 
     @Test

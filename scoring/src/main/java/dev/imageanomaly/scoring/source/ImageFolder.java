@@ -1,4 +1,4 @@
-package dev.imageanomaly.trainer.data;
+package dev.imageanomaly.scoring.source;
 
 import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.image.ImageDecoder;

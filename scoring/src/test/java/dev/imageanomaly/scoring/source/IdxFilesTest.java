@@ -1,10 +1,9 @@
-package dev.imageanomaly.trainer.data;
+package dev.imageanomaly.scoring.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imageanomaly.scoring.image.DecodedImage;
-import dev.imageanomaly.trainer.ShippedData;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -49,15 +48,15 @@ class IdxFilesTest {
 
     @Test
     void theShippedMnistFileAndItsSiblingLabelsRead() throws IOException {
-        Path images = ShippedData.path("mnist-10k-images-idx3-ubyte.gz");
+        Path images = shipped("mnist-10k-images-idx3-ubyte.gz");
 
         Path labels = IdxFiles.siblingLabels(images);
-        assertThat(labels).isEqualTo(ShippedData.path("mnist-10k-labels-idx1-ubyte.gz"));
+        assertThat(labels).isEqualTo(shipped("mnist-10k-labels-idx1-ubyte.gz"));
         int[] read = IdxFiles.readLabels(labels);
         assertThat(read).hasSize(10_000);
         assertThat(Arrays.copyOf(read, 5)).containsExactly(7, 2, 1, 0, 4);
 
-        ImageSources.Loaded loaded = ImageSources.load(images, null);
+        LoadedImages loaded = ImageSources.load(images, null);
         assertThat(loaded.images()).hasSize(10_000);
         assertThat(loaded.images().get(0).width()).isEqualTo(28);
         assertThat(loaded.labels()).isEqualTo(read);
@@ -75,7 +74,7 @@ class IdxFilesTest {
 
         Path oddlyNamed = Files.write(dir.resolve("digits.idx"), images(2, 2, 2));
         assertThat(IdxFiles.siblingLabels(oddlyNamed)).isNull();
-        assertThat(ImageSources.load(oddlyNamed, null).labels()).containsOnly(SampleSet.NO_LABEL);
+        assertThat(ImageSources.load(oddlyNamed, null).labels()).containsOnly(LoadedImages.NO_LABEL);
     }
 
     @Test
@@ -213,5 +212,12 @@ class IdxFilesTest {
             gz.write(plain);
         }
         return bytes.toByteArray();
+    }
+
+    /** A file of the repository's {@code data/} folder. */
+    private static Path shipped(String file) {
+        Path p = Path.of(System.getProperty("data.dir", "../data")).resolve(file);
+        assertThat(p).as("shipped data file").isRegularFile();
+        return p;
     }
 }
