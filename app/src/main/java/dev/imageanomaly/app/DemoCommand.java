@@ -9,6 +9,7 @@ import dev.imageanomaly.scoring.source.LoadedImages;
 import dev.imageanomaly.stream.ScorerApp;
 import dev.imageanomaly.stream.ScorerConfig;
 import dev.imageanomaly.trainer.TrainingJob;
+import dev.imageanomaly.trainer.cli.ProviderOption;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,8 +64,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
     String guarantee;
 
-    @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda, auto (default: ${DEFAULT-VALUE})")
-    String provider;
+    @Mixin
+    ProviderOption providerOption;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "scorer micro-batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -104,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
                     "bootstrap.servers", stack.bootstrapServers(),
                     "schema.registry.url", stack.schemaRegistryUrl(),
                     "model.bundle", bundle.directory().toString(),
-                    "execution.provider", provider,
+                    "execution.provider", providerOption.name(),
                     "processing.guarantee", guarantee,
                     "batch.max.size", String.valueOf(batchSize),
                     "state.dir", stateDir.toString(),

@@ -3,7 +3,6 @@ package dev.imageanomaly.trainer.cli;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.Prediction;
 import dev.imageanomaly.scoring.engine.EngineOptions;
-import dev.imageanomaly.scoring.engine.ExecutionProvider;
 import dev.imageanomaly.trainer.data.SampleSet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
             "Example: score --bundle models/mnist-conv-ae/v1 --input photos/ --out scores.csv"})
 public final class ScoreCommand implements Callable<Integer> {
 
-    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "model bundle folder")
-    Path bundle;
+    @Mixin
+    BundleOption bundleOption;
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "IDX file or folder of images")
     Path input;
@@ -31,16 +31,16 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "output file; .jsonl writes JSON lines, anything else CSV (default: CSV to stdout)")
     Path out;
 
-    @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda, auto (default: ${DEFAULT-VALUE})")
-    String provider;
+    @Mixin
+    ProviderOption providerOption;
 
     @Option(names = "--batch-size", defaultValue = "256", description = "default: ${DEFAULT-VALUE}")
     int batchSize;
 
     @Override
     public Integer call() throws Exception {
-        EngineOptions options = new EngineOptions(ExecutionProvider.parse(provider), 0, 0, batchSize);
-        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle, options)) {
+        EngineOptions options = new EngineOptions(providerOption.provider(), 0, 0, batchSize);
+        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundleOption.bundle(), options)) {
             SampleSet images = SampleLoader.load(input, null, null, range, detector.manifest().input(), System.err);
             Prediction[] predictions = detector.predict(images.data(), images.count());
             boolean jsonLines = out != null && out.toString().endsWith(".jsonl");
