@@ -27,14 +27,12 @@ public final class ModelKind {
     private final String id;
     private final boolean dense;
     private final int defaultBatchSize;
-    private final String description;
     private final Training training;
 
-    public ModelKind(String id, boolean dense, int defaultBatchSize, String description, Training training) {
+    public ModelKind(String id, boolean dense, int defaultBatchSize, Training training) {
         this.id = id;
         this.dense = dense;
         this.defaultBatchSize = defaultBatchSize;
-        this.description = description;
         this.training = training;
     }
 
@@ -49,10 +47,6 @@ public final class ModelKind {
 
     public int defaultBatchSize() {
         return defaultBatchSize;
-    }
-
-    public String description() {
-        return description;
     }
 
     public TrainedModel fit(SampleSet train, SampleSet validation, TrainingConfig config, PrintStream console,

@@ -12,22 +12,25 @@ import java.util.function.BiFunction;
 /** The autoencoder kinds: one trainer and one exporter, four shapes. */
 public final class AutoencoderKinds {
 
-    public static final ModelKind AE = kind("ae", true, "dense autoencoder with one hidden (code) layer",
+    /** Dense autoencoder whose only hidden layer is the code. */
+    public static final ModelKind AE = kind("ae", true,
             (in, config) -> Architectures.dense(in, List.of(), config.latent()), false);
-    public static final ModelKind DEEP_AE = kind("deep-ae", true, "dense autoencoder with hidden layers around the code",
+    /** Dense autoencoder with hidden layers around the code. */
+    public static final ModelKind DEEP_AE = kind("deep-ae", true,
             (in, config) -> Architectures.dense(in, List.of(config.hidden()), config.latent()), false);
-    public static final ModelKind CONV_AE = kind("conv-ae", false, "convolutional autoencoder",
+    /** Convolutional autoencoder. */
+    public static final ModelKind CONV_AE = kind("conv-ae", false,
             (in, config) -> Architectures.conv(in, config.latent()), false);
+    /** Deep autoencoder trained to reconstruct clean images from noisy ones. */
     public static final ModelKind DENOISING_AE = kind("denoising-ae", true,
-            "deep autoencoder trained to reconstruct clean images from noisy ones",
             (in, config) -> Architectures.dense(in, List.of(config.hidden()), config.latent()), true);
 
     private AutoencoderKinds() {}
 
     /** @param denoising train on inputs corrupted with Gaussian noise of {@code config.noiseStd()} */
-    private static ModelKind kind(String id, boolean dense, String description,
-            BiFunction<InputSpec, TrainingConfig, Architecture> shape, boolean denoising) {
-        return new ModelKind(id, dense, 128, description, (train, validation, config, console, metricsLog) -> {
+    private static ModelKind kind(String id, boolean dense, BiFunction<InputSpec, TrainingConfig, Architecture> shape,
+            boolean denoising) {
+        return new ModelKind(id, dense, 128, (train, validation, config, console, metricsLog) -> {
             config.validate();
             return new AutoencoderTrainer(new EpochLoop(console, metricsLog), denoising).fit(train, validation, config,
                     shape.apply(train.spec(), config), epoch -> config.batchSize());

@@ -16,7 +16,6 @@ import java.util.List;
 public final class RandNetKind {
 
     public static final ModelKind RANDNET = new ModelKind("randnet", true, 32,
-            "ensemble of randomly connected autoencoders (RandNet)",
             (train, validation, config, console, metricsLog) -> new RandNetTrainer(console, metricsLog)
                     .fit(train, validation, config));
 

@@ -18,19 +18,18 @@ import java.util.function.BiFunction;
 /** The variational autoencoder kinds, dense and convolutional, scored by reconstruction probability. */
 public final class VaeKinds {
 
+    /** Dense variational autoencoder. */
     public static final ModelKind VAE = kind("vae", true,
-            "dense variational autoencoder scored by reconstruction probability",
             (in, config) -> gaussian(Architectures.dense(in, List.of(config.hidden()), 2 * config.latent()),
                     config.latent()));
+    /** Convolutional variational autoencoder. */
     public static final ModelKind CONV_VAE = kind("conv-vae", false,
-            "convolutional variational autoencoder scored by reconstruction probability",
             (in, config) -> gaussian(Architectures.conv(in, 2 * config.latent()), config.latent()));
 
     private VaeKinds() {}
 
-    private static ModelKind kind(String id, boolean dense, String description,
-            BiFunction<InputSpec, TrainingConfig, Architecture> shape) {
-        return new ModelKind(id, dense, 128, description, (train, validation, config, console, metricsLog) -> {
+    private static ModelKind kind(String id, boolean dense, BiFunction<InputSpec, TrainingConfig, Architecture> shape) {
+        return new ModelKind(id, dense, 128, (train, validation, config, console, metricsLog) -> {
             config.validate();
             return new VaeTrainer(new EpochLoop(console, metricsLog)).fit(train, validation, config,
                     shape.apply(train.spec(), config));
