@@ -4,33 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.scoring.source.ImageSources;
+import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.source.LoadedImages;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
-import javax.imageio.ImageIO;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Decoded images of any size and channels become samples of one input spec, through the scorer's preprocessing. */
 class SampleSetTest {
 
-    @TempDir
-    Path root;
-
     @Test
-    void imagesOfDifferentSizesAndChannelsAreResizedByPreprocess() throws IOException {
-        write(grey(28, 28, 100), "png", "a-small.png");
-        BufferedImage rgb = new BufferedImage(60, 40, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 40; y++) {
-            for (int x = 0; x < 60; x++) {
-                rgb.setRGB(x, y, 0xC8C8C8);
-            }
-        }
-        ImageIO.write(rgb, "png", root.resolve("b-large.png").toFile());
-
-        LoadedImages loaded = ImageSources.load(root, null);
+    void imagesOfDifferentSizesAndChannelsAreResizedByPreprocess() {
+        LoadedImages loaded = new LoadedImages(List.of("a-small.png", "b-large.png"),
+                List.of(filled(28, 28, 1, 100), filled(60, 40, 3, 200)), new int[] {3, LoadedImages.NO_LABEL},
+                List.of(), List.of());
         assertThat(loaded.nativeSpec()).isEqualTo(InputSpec.image(1, 28, 28));
 
         SampleSet set = SampleSet.preprocess(loaded, InputSpec.image(1, 14, 14));
@@ -40,24 +27,17 @@ class SampleSetTest {
             assertThat(v).isCloseTo(100 / 255f, within(1e-6f));
         }
         assertThat(set.sample(1)[14 * 7 + 7]).isCloseTo(200 / 255f, within(1e-6f));
+        assertThat(set.ids()).containsExactly("a-small.png", "b-large.png");
+        assertThat(set.labels()).containsExactly(3, SampleSet.NO_LABEL);
+        assertThat(set.labelled()).isFalse();
 
         SampleSet rgbSet = SampleSet.preprocess(loaded, InputSpec.image(3, 8, 8));
         assertThat(rgbSet.data()).hasSize(2 * 3 * 8 * 8);
     }
 
-    private void write(BufferedImage image, String format, String name) throws IOException {
-        if (!ImageIO.write(image, format, root.resolve(name).toFile())) {
-            throw new IllegalStateException("no writer for " + format);
-        }
-    }
-
-    private static BufferedImage grey(int w, int h, int value) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                img.getRaster().setSample(x, y, 0, value);
-            }
-        }
-        return img;
+    private static DecodedImage filled(int width, int height, int channels, int value) {
+        byte[] pixels = new byte[width * height * channels];
+        Arrays.fill(pixels, (byte) value);
+        return new DecodedImage(width, height, channels, pixels);
     }
 }
