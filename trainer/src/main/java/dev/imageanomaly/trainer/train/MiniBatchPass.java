@@ -35,7 +35,7 @@ public final class MiniBatchPass {
             lossSum += step.update(MiniBatch.gather(train, order, start, b), b) * b;
             seen += b;
             if (bar != null) {
-                bar.update(seen, seen, lossSum / seen);
+                bar.update(seen, lossSum / seen);
             }
         }
         double mean = lossSum / seen;
