@@ -20,14 +20,27 @@ public final class ProgressBar {
         this.label = label;
         this.bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
-                .setConsumer(new ConsoleProgressBarConsumer(out)).setUnit(" img", 1).showSpeed()
+                .setConsumer(new SameLine(out)).setUnit(" img", 1).showSpeed()
                 .clearDisplayOnFinish().build();
     }
 
     /** @param done samples seen so far in the epoch */
     public void update(int done, double loss) {
         bar.stepTo(done);
-        bar.setExtraMessage(String.format("loss %.5f", loss));
+        bar.setExtraMessage(String.format(" loss %.5f", loss));
+    }
+
+    /** The library ends a bar with a line break; the summary goes on the cleared line instead. */
+    private static final class SameLine extends ConsoleProgressBarConsumer {
+
+        SameLine(PrintStream out) {
+            super(out);
+        }
+
+        @Override
+        public void close() {
+            // no line break: finish() writes the summary over the cleared bar
+        }
     }
 
     /** Clears the bar and prints the epoch's summary in its place. */
