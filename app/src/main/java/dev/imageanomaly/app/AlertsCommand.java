@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "alerts", mixinStandardHelpOptions = true, sortOptions = false,
@@ -22,11 +23,8 @@ import picocli.CommandLine.Option;
             "Example: alerts --from-beginning --thumbnails alerts/"})
 final class AlertsCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "default: ${DEFAULT-VALUE}")
-    String bootstrapServers;
-
-    @Option(names = "--registry", defaultValue = "http://localhost:8081/apis/ccompat/v7", description = "default: ${DEFAULT-VALUE}")
-    String registry;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--topic", defaultValue = "anomaly-alerts", description = "default: ${DEFAULT-VALUE}")
     String topic;
@@ -48,10 +46,10 @@ final class AlertsCommand implements Callable<Integer> {
         if (thumbnails != null) {
             Files.createDirectories(thumbnails);
         }
-        var reader = new ConfluentAvroDeserializer<>(new SchemaRegistryClient(registry), AnomalyAlert.class);
+        var reader = new ConfluentAvroDeserializer<>(new SchemaRegistryClient(kafka.registry), AnomalyAlert.class);
         int seen = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),

@@ -4,13 +4,15 @@ import dev.imageanomaly.embedded.EmbeddedStack;
 import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.source.ImageSources;
+import dev.imageanomaly.scoring.source.LoadedImages;
 import dev.imageanomaly.stream.ScorerApp;
 import dev.imageanomaly.stream.ScorerConfig;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.data.ImageSources;
+import dev.imageanomaly.trainer.cli.ProviderOption;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -61,8 +64,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "at_least_once or exactly_once_v2 (default: ${DEFAULT-VALUE})")
     String guarantee;
 
-    @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda, auto (default: ${DEFAULT-VALUE})")
-    String provider;
+    @Mixin
+    ProviderOption providerOption;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "scorer micro-batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -74,8 +77,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path data = dataDir != null ? dataDir : repoHome().resolve("data");
         InputSpec spec = InputSpec.image(1, 28, 28);
-        ImageSources.Loaded mnist = ImageSources.load(data.resolve("mnist-10k-images-idx3-ubyte.gz"), null);
-        ImageSources.Loaded fashionSet = ImageSources.load(data.resolve("fashion-mnist-test-images-idx3-ubyte.gz"), null);
+        LoadedImages mnist = ImageSources.load(data.resolve("mnist-10k-images-idx3-ubyte.gz"), null);
+        LoadedImages fashionSet = ImageSources.load(data.resolve("fashion-mnist-test-images-idx3-ubyte.gz"), null);
         int trainCount = 8000;
         if (digits > mnist.images().size() - trainCount || fashion > fashionSet.images().size()) {
             throw new IllegalArgumentException("at most " + (mnist.images().size() - trainCount) + " digits and "
@@ -90,10 +93,10 @@ final class DemoCommand implements Callable<Integer> {
         int[] heldOutDigits = Arrays.copyOfRange(order, trainCount, order.length);
 
         step(1, "training conv-ae on " + trainCount + " MNIST digits");
-        ImageSet train = mnist.preprocess(spec).subset(trainDigits);
+        SampleSet train = SampleSet.preprocess(mnist, spec).subset(trainDigits);
         ModelBundle bundle = new TrainingJob(System.out).run(train, new TrainingJob.Request("demo-mnist-conv-ae",
                 TrainingJob.Request.timestampVersion(), out.resolve("models"),
-                TrainingConfig.defaults(ModelKind.CONV_AE).withEpochs(epochs), 0.1, 0.01));
+                TrainingConfig.defaults(AutoencoderKinds.CONV_AE).withEpochs(epochs), 0.1, 0.01));
 
         step(2, "starting an embedded Kafka broker (KRaft) and Apicurio schema registry");
         Path stateDir = Files.createDirectories(out).resolve("scorer-state");
@@ -103,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
                     "bootstrap.servers", stack.bootstrapServers(),
                     "schema.registry.url", stack.schemaRegistryUrl(),
                     "model.bundle", bundle.directory().toString(),
-                    "execution.provider", provider,
+                    "execution.provider", providerOption.name(),
                     "processing.guarantee", guarantee,
                     "batch.max.size", String.valueOf(batchSize),
                     "state.dir", stateDir.toString(),

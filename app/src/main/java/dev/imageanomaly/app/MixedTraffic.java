@@ -3,7 +3,7 @@ package dev.imageanomaly.app;
 import dev.imageanomaly.schemas.avro.ImageEncoding;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.image.DecodedImage;
-import dev.imageanomaly.trainer.data.ImageSources;
+import dev.imageanomaly.scoring.source.LoadedImages;
 import dev.imageanomaly.trainer.data.Splits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,12 +28,12 @@ final class MixedTraffic {
     /** What was sent: the record count and, per event id, whether the event is really anomalous. */
     record Sent(int count, Map<String, Boolean> anomalousTruth, int broken) {}
 
-    private final ImageSources.Loaded digits;
+    private final LoadedImages digits;
     private final int[] heldOutDigits;
-    private final ImageSources.Loaded fashion;
+    private final LoadedImages fashion;
 
     /** @param heldOutDigits indexes of digits the model was not trained on, sent in this order */
-    MixedTraffic(ImageSources.Loaded digits, int[] heldOutDigits, ImageSources.Loaded fashion) {
+    MixedTraffic(LoadedImages digits, int[] heldOutDigits, LoadedImages fashion) {
         this.digits = digits;
         this.heldOutDigits = heldOutDigits;
         this.fashion = fashion;

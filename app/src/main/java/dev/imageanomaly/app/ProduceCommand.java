@@ -1,10 +1,12 @@
 package dev.imageanomaly.app;
 
-import dev.imageanomaly.trainer.data.ImageSources;
+import dev.imageanomaly.scoring.source.ImageSources;
+import dev.imageanomaly.scoring.source.LoadedImages;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
@@ -15,12 +17,8 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "IDX file or folder of images")
     Path input;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "default: ${DEFAULT-VALUE}")
-    String bootstrapServers;
-
-    @Option(names = "--registry", defaultValue = "http://localhost:8081/apis/ccompat/v7",
-            description = "Confluent-API schema registry URL (default: ${DEFAULT-VALUE})")
-    String registry;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--topic", defaultValue = "images", description = "default: ${DEFAULT-VALUE}")
     String topic;
@@ -36,10 +34,10 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageSources.Loaded images = ImageSources.load(input, null);
+        LoadedImages images = ImageSources.load(input, null);
         int count = limit == null ? images.images().size() : Math.min(limit, images.images().size());
         long start = System.nanoTime();
-        try (ImagePublisher publisher = new ImagePublisher(bootstrapServers, registry, topic)) {
+        try (ImagePublisher publisher = new ImagePublisher(kafka.bootstrapServers, kafka.registry, topic)) {
             for (int i = 0; i < count; i++) {
                 if (rate > 0) {
                     long due = start + (long) (i * 1e9 / rate);

@@ -2,10 +2,11 @@ package dev.imageanomaly.app;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.source.ImageSources;
+import dev.imageanomaly.scoring.source.LoadedImages;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.data.ImageSources;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,18 +26,18 @@ final class TestBundle {
         return IntStream.range(FIRST_HELD_OUT_DIGIT, digits().images().size()).toArray();
     }
     private static ModelBundle bundle;
-    private static ImageSources.Loaded digits;
-    private static ImageSources.Loaded fashion;
+    private static LoadedImages digits;
+    private static LoadedImages fashion;
 
     private TestBundle() {}
 
     static synchronized ModelBundle get() {
         if (bundle == null) {
-            ImageSet train = digits().preprocess(InputSpec.image(1, 28, 28))
+            SampleSet train = SampleSet.preprocess(digits(), InputSpec.image(1, 28, 28))
                     .subset(IntStream.range(0, FIRST_HELD_OUT_DIGIT).toArray());
             try {
                 bundle = new TrainingJob(System.out).run(train, new TrainingJob.Request("test-mnist-conv-ae", "it",
-                        Path.of("target", "test-bundles"), TrainingConfig.defaults(ModelKind.CONV_AE).withEpochs(10),
+                        Path.of("target", "test-bundles"), TrainingConfig.defaults(AutoencoderKinds.CONV_AE).withEpochs(10),
                         0.1, 0.01));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -45,21 +46,21 @@ final class TestBundle {
         return bundle;
     }
 
-    static synchronized ImageSources.Loaded digits() {
+    static synchronized LoadedImages digits() {
         if (digits == null) {
             digits = load("mnist-10k-images-idx3-ubyte.gz");
         }
         return digits;
     }
 
-    static synchronized ImageSources.Loaded fashion() {
+    static synchronized LoadedImages fashion() {
         if (fashion == null) {
             fashion = load("fashion-mnist-test-images-idx3-ubyte.gz");
         }
         return fashion;
     }
 
-    private static ImageSources.Loaded load(String file) {
+    private static LoadedImages load(String file) {
         try {
             return ImageSources.load(Path.of(System.getProperty("data.dir", "../data"), file), null);
         } catch (IOException e) {

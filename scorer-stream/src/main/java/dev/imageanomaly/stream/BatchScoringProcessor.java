@@ -6,7 +6,7 @@ import dev.imageanomaly.schemas.avro.DeadLetter;
 import dev.imageanomaly.schemas.avro.DeadLetterReason;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
-import dev.imageanomaly.scoring.Verdict;
+import dev.imageanomaly.scoring.Prediction;
 import dev.imageanomaly.scoring.image.DecodedImage;
 import java.time.Duration;
 import java.time.Instant;
@@ -195,9 +195,9 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         AnomalyScore out;
         AnomalyAlert alert;
         try {
-            Verdict verdict = Verdict.of(score, detector.threshold());
-            out = Scores.score(event, detector.manifest(), verdict, entry.pending().receivedAtMillis(), now);
-            alert = verdict.anomalous() ? alerts.alert(out, event.getAttributes(), entry.image()) : null;
+            Prediction prediction = Prediction.of(score, detector.threshold());
+            out = Scores.score(event, detector.manifest(), prediction, entry.pending().receivedAtMillis(), now);
+            alert = prediction.anomalous() ? alerts.alert(out, event.getAttributes(), entry.image()) : null;
         } catch (RuntimeException e) {
             log.warn("building the outputs of {}-{}@{} failed; dead-lettering it", entry.pending().topic(),
                     entry.pending().partition(), entry.pending().offset(), e);

@@ -1,8 +1,8 @@
 package dev.imageanomaly.scoring;
 
-import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.Manifest;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.bundle.Threshold;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.ExecutionProvider;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
@@ -10,6 +10,7 @@ import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.image.Preprocessor;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A loaded model bundle ready to score images, in the shape of PyOD's detectors:
@@ -33,9 +34,8 @@ public final class ImageAnomalyDetector implements AutoCloseable {
     }
 
     public static ImageAnomalyDetector open(ModelBundle bundle, EngineOptions options) {
-        InputSpec in = bundle.manifest().input();
-        long[] sampleShape = {in.channels(), in.height(), in.width()};
-        return new ImageAnomalyDetector(bundle, OnnxScoringEngine.open(bundle.onnxModel(), sampleShape, options));
+        return new ImageAnomalyDetector(bundle,
+                OnnxScoringEngine.open(bundle.onnxModel(), bundle.manifest().input(), options));
     }
 
     public Manifest manifest() {
@@ -55,6 +55,11 @@ public final class ImageAnomalyDetector implements AutoCloseable {
 
     public double threshold() {
         return bundle.manifest().threshold().value();
+    }
+
+    /** The bundle's threshold rule applied to a score (see {@link Threshold#isAnomalous(double, double)}). */
+    public boolean isAnomalous(double score) {
+        return bundle.manifest().threshold().isAnomalous(score);
     }
 
     /** Scores preprocessed samples laid out back to back (see {@link Preprocessor#toInput(DecodedImage, float[], int)}). */
@@ -84,17 +89,17 @@ public final class ImageAnomalyDetector implements AutoCloseable {
         return decisionFunction(FeatureStandardizer.of(bundle.manifest().input()).standardize(rows, count), count);
     }
 
-    public Verdict[] predict(float[] batch, int count) {
+    public Prediction[] predict(float[] batch, int count) {
         float[] scores = decisionFunction(batch, count);
-        Verdict[] verdicts = new Verdict[count];
+        Prediction[] predictions = new Prediction[count];
         for (int i = 0; i < count; i++) {
-            verdicts[i] = Verdict.of(scores[i], threshold());
+            predictions[i] = Prediction.of(scores[i], threshold());
         }
-        return verdicts;
+        return predictions;
     }
 
     /** Runs the graph for any of its outputs (reconstruction, latent codes) for reports. */
-    public java.util.Map<String, float[]> outputs(float[] batch, int count, List<String> names) {
+    public Map<String, float[]> outputs(float[] batch, int count, List<String> names) {
         return engine.run(batch, count, names);
     }
 

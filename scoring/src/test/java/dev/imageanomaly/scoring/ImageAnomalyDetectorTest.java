@@ -46,9 +46,9 @@ class ImageAnomalyDetectorTest {
             float[] scores = detector.decisionFunction(List.of(dark, bright, mid));
             assertThat(scores).containsExactly(new float[] {0f, 1f, (102 / 255f) * (102 / 255f)}, within(1e-5f));
 
-            Verdict[] verdicts = detector.predict(detector.preprocess(List.of(dark, bright, mid)), 3);
-            assertThat(verdicts).extracting(Verdict::anomalous).containsExactly(false, true, false);
-            assertThat(verdicts[1].threshold()).isEqualTo(0.25);
+            Prediction[] predictions = detector.predict(detector.preprocess(List.of(dark, bright, mid)), 3);
+            assertThat(predictions).extracting(Prediction::anomalous).containsExactly(false, true, false);
+            assertThat(predictions[1].threshold()).isEqualTo(0.25);
 
             Map<String, float[]> doubled = detector.outputs(detector.preprocess(List.of(bright)), 1,
                     List.of(TinyOnnxModel.DOUBLED));
@@ -58,8 +58,8 @@ class ImageAnomalyDetectorTest {
 
     @Test
     void aScoreEqualToTheThresholdIsNormal() {
-        assertThat(Verdict.of(0.5, 0.5).anomalous()).isFalse();
-        assertThat(Verdict.of(0.5000001, 0.5).anomalous()).isTrue();
+        assertThat(Prediction.of(0.5, 0.5).anomalous()).isFalse();
+        assertThat(Prediction.of(0.5000001, 0.5).anomalous()).isTrue();
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.imageanomaly.trainer;
 
+import dev.imageanomaly.scoring.ImageAnomalyDetector;
+import dev.imageanomaly.scoring.bundle.Calibration;
 import dev.imageanomaly.scoring.bundle.Manifest;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.bundle.Threshold;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.train.Calibration;
+import dev.imageanomaly.scoring.engine.EngineOptions;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -47,7 +49,7 @@ public final class FindAnomaliesJob {
     public record Result(ModelBundle bundle, float[] scores, int setAside) {
 
         public boolean flagged(int i) {
-            return scores[i] > bundle.manifest().threshold().value();
+            return bundle.manifest().threshold().isAnomalous(scores[i]);
         }
     }
 
@@ -57,7 +59,7 @@ public final class FindAnomaliesJob {
         this.console = console;
     }
 
-    public Result run(ImageSet images, Request request) throws IOException {
+    public Result run(SampleSet images, Request request) throws IOException {
         int setAside = (int) Math.max(1, Math.round(images.count() * request.contamination()));
         if (images.count() - setAside < 10) {
             throw new IllegalArgumentException("too few images (" + images.count() + ") to train on what is left after "
@@ -70,7 +72,7 @@ public final class FindAnomaliesJob {
         int[] kept = lowestScoring(firstScores, images.count() - setAside);
         say("second training, on the %d images left after setting aside the %d scored highest", kept.length, setAside);
         ModelBundle second = new TrainingJob(console).run(images.subset(kept), request.training());
-        float[] scores = TrainingJob.scoreWithOnnx(second.onnxModel(), second.manifest().scoreOutput(), images);
+        float[] scores = scores(second, images);
         Threshold threshold = Calibration.threshold(scores, request.contamination(), Calibration.CONTAMINATION);
         ModelBundle bundle = second.withManifest(calibratedByContamination(second.manifest(), threshold, setAside));
         say("threshold %.6g: the %.1f %% highest of %d scores", threshold.value(), 100 * request.contamination(),
@@ -79,15 +81,21 @@ public final class FindAnomaliesJob {
     }
 
     /** The first model only ranks the images; its bundle goes into a temporary folder and is deleted. */
-    private float[] firstPassScores(ImageSet images, TrainingJob.Request training) throws IOException {
+    private float[] firstPassScores(SampleSet images, TrainingJob.Request training) throws IOException {
         Path scratch = Files.createTempDirectory("find-anomalies-first-pass");
         try {
             TrainingJob.Request first = new TrainingJob.Request(training.name(), "first-pass", scratch,
                     training.config(), training.validationFraction(), training.targetFalsePositiveRate());
             ModelBundle bundle = new TrainingJob(console).run(images, first);
-            return TrainingJob.scoreWithOnnx(bundle.onnxModel(), bundle.manifest().scoreOutput(), images);
+            return scores(bundle, images);
         } finally {
             deleteRecursively(scratch);
+        }
+    }
+
+    private static float[] scores(ModelBundle bundle, SampleSet images) {
+        try (ImageAnomalyDetector detector = ImageAnomalyDetector.open(bundle, EngineOptions.cpu())) {
+            return detector.decisionFunction(images.data(), images.count());
         }
     }
 

@@ -1,23 +1,22 @@
 package dev.imageanomaly.trainer;
 
-import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.bundle.Calibration;
 import dev.imageanomaly.scoring.bundle.Manifest;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.bundle.ScoreStats;
 import dev.imageanomaly.scoring.bundle.Threshold;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.density.LatentDensityFeature;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.GeneratorFile;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.report.HtmlReport;
 import dev.imageanomaly.trainer.report.ReportGatherer;
-import dev.imageanomaly.trainer.train.Calibration;
 import dev.imageanomaly.trainer.train.EpochMetrics;
 import dev.imageanomaly.trainer.train.EpochMetricsLog;
-import dev.imageanomaly.trainer.train.ModelTrainers;
 import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
@@ -38,7 +37,6 @@ import java.util.Map;
  */
 public final class TrainingJob {
 
-    public static final String METRICS_LOG = "training-metrics.jsonl";
     /** The training report's folder inside the bundle. */
     public static final String REPORT_DIR = "report";
 
@@ -67,22 +65,22 @@ public final class TrainingJob {
         this.writeReport = writeReport;
     }
 
-    public ModelBundle run(ImageSet normal, Request request) throws IOException {
+    public ModelBundle run(SampleSet normal, Request request) throws IOException {
         TrainingConfig config = request.config();
         Splits splits = Splits.of(normal.count(), request.validationFraction(), config.seed());
-        ImageSet train = normal.subset(splits.train());
-        ImageSet validation = normal.subset(splits.validation());
+        SampleSet train = normal.subset(splits.train());
+        SampleSet validation = normal.subset(splits.validation());
         Path bundleDir = request.outputRoot().resolve(request.name()).resolve(request.version());
         Files.createDirectories(bundleDir);
         // Networks append their epochs to the logs; a rerun into the same version starts them afresh.
-        Files.deleteIfExists(bundleDir.resolve(METRICS_LOG));
-        Files.deleteIfExists(EpochMetricsLog.csvBeside(bundleDir.resolve(METRICS_LOG)));
+        Files.deleteIfExists(bundleDir.resolve(EpochMetricsLog.FILE));
+        Files.deleteIfExists(EpochMetricsLog.csvBeside(bundleDir.resolve(EpochMetricsLog.FILE)));
         say("training %s on %d images (%d held out for validation and calibration), %dx%dx%d input",
                 config.kind().id(), train.count(), validation.count(), normal.spec().channels(),
                 normal.spec().height(), normal.spec().width());
 
-        try (TrainedModel model = ModelTrainers.fit(train, validation, config, console,
-                bundleDir.resolve(METRICS_LOG))) {
+        try (TrainedModel model = ModelKinds.fit(train, validation, config, console,
+                bundleDir.resolve(EpochMetricsLog.FILE))) {
             ExportedModel exported = model.export(request.name());
             LatentDensityFeature.Result density = null;
             if (config.densityComponents() > 0) {
@@ -118,7 +116,7 @@ public final class TrainingJob {
     }
 
     /** The bundle is the product; a report that cannot be drawn is said, and does not undo the training. */
-    private void writeReport(ModelBundle bundle, ImageSet train, ImageSet validation) {
+    private void writeReport(ModelBundle bundle, SampleSet train, SampleSet validation) {
         try (ReportGatherer gatherer = ReportGatherer.open(bundle)) {
             Path index = HtmlReport.write(gatherer.training(train, validation),
                     bundle.directory().resolve(REPORT_DIR));
@@ -128,15 +126,14 @@ public final class TrainingJob {
         }
     }
 
-    static float[] scoreWithOnnx(byte[] onnx, String scoreOutput, ImageSet images) {
-        InputSpec in = images.spec();
-        try (OnnxScoringEngine engine = OnnxScoringEngine.open(onnx,
-                new long[] {in.channels(), in.height(), in.width()}, EngineOptions.cpu())) {
+    /** The exported graph is not in a bundle yet: its threshold is what this scoring decides. */
+    private static float[] scoreWithOnnx(byte[] onnx, String scoreOutput, SampleSet images) {
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(onnx, images.spec(), EngineOptions.cpu())) {
             return engine.run(images.data(), images.count(), List.of(scoreOutput)).get(scoreOutput);
         }
     }
 
-    private static Map<String, Object> trainingFacts(ImageSet all, ImageSet train, ImageSet validation,
+    private static Map<String, Object> trainingFacts(SampleSet all, SampleSet train, SampleSet validation,
             TrainedModel model) {
         TrainingConfig c = model.config();
         Map<String, Object> facts = new LinkedHashMap<>();

@@ -1,8 +1,8 @@
 package dev.imageanomaly.trainer;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.data.ImageSources;
+import dev.imageanomaly.scoring.source.ImageSources;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,18 +33,18 @@ public final class ShippedData {
     }
 
     /** The 10,000 MNIST test digits, labelled 0-9. */
-    public static ImageSet mnist10k() {
+    public static SampleSet mnist10k() {
         return load("mnist-10k-images-idx3-ubyte.gz");
     }
 
     /** The 10,000 Fashion-MNIST test articles, labelled 0-9. */
-    public static ImageSet fashionTest() {
+    public static SampleSet fashionTest() {
         return load("fashion-mnist-test-images-idx3-ubyte.gz");
     }
 
-    private static ImageSet load(String file) {
+    private static SampleSet load(String file) {
         try {
-            return ImageSources.load(dir().resolve(file), null).preprocess(MNIST_SPEC);
+            return SampleSet.preprocess(ImageSources.load(dir().resolve(file), null), MNIST_SPEC);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

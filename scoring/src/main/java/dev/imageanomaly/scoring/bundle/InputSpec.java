@@ -51,6 +51,11 @@ public record InputSpec(
         return channels * height * width;
     }
 
+    /** The shape of one sample in the input tensor, without the batch dimension. */
+    public long[] sampleShape() {
+        return new long[] {channels, height, width};
+    }
+
     public long[] batchShape(int batchSize) {
         return new long[] {batchSize, channels, height, width};
     }

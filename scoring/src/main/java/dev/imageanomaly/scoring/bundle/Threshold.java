@@ -10,6 +10,18 @@ package dev.imageanomaly.scoring.bundle;
  */
 public record Threshold(double value, String method, double rate, int calibrationSamples) {
 
+    /**
+     * The rule of the bundle contract, written once: a score strictly above the threshold is
+     * anomalous (as PyOD's {@code predict} is {@code decision_function > threshold_}).
+     */
+    public static boolean isAnomalous(double score, double threshold) {
+        return score > threshold;
+    }
+
+    public boolean isAnomalous(double score) {
+        return isAnomalous(score, value);
+    }
+
     void validate() {
         ManifestException.require(Double.isFinite(value), "threshold.value", "must be a finite number");
         ManifestException.require(method != null && !method.isBlank(), "threshold.method", "is missing");

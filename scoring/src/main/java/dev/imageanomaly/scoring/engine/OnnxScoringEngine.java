@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.imageanomaly.scoring.bundle.InputSpec;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -62,6 +63,14 @@ public final class OnnxScoringEngine implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens a session on a scoring graph, fed as the input spec says: the one way a bundle's graph
+     * (or an exported graph not yet in a bundle) is opened, by the detector and by training alike.
+     */
+    public static OnnxScoringEngine open(byte[] model, InputSpec input, EngineOptions options) {
+        return open(model, input.sampleShape(), options);
     }
 
     private static ExecutionProvider selectProvider(OrtSession.SessionOptions so, EngineOptions options)

@@ -1,10 +1,10 @@
 package dev.imageanomaly.trainer.bench;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.source.ImageSources;
 import dev.imageanomaly.trainer.data.CsvTable;
 import dev.imageanomaly.trainer.data.FeatureTables;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.data.ImageSources;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,18 +18,18 @@ import java.util.stream.Stream;
  * protocols on the full sets (MNIST and Fashion-MNIST training sets, every tabular set); the quick
  * one uses only the files shipped in {@code data/} and fewer images, to fit CI time.
  */
-public record BenchmarkData(ImageSet mnistTrain, ImageSet mnistTest, ImageSet fashionTest, ImageSet fashionOneClassTrain,
-        ImageSet fashionOneClassTest, ImageSet mnistOneClassTrain, ImageSet mnistOneClassTest,
-        Map<String, ImageSet> tables) {
+public record BenchmarkData(SampleSet mnistTrain, SampleSet mnistTest, SampleSet fashionTest, SampleSet fashionOneClassTrain,
+        SampleSet fashionOneClassTest, SampleSet mnistOneClassTrain, SampleSet mnistOneClassTest,
+        Map<String, SampleSet> tables) {
 
     private static final InputSpec SPEC = InputSpec.image(1, 28, 28);
 
     /** Full sets from a folder laid out like {@code ../shared/datasets}. */
     public static BenchmarkData full(Path dir, int mnistTrainLimit) throws IOException {
-        ImageSet mnist10k = images(dir, "mnist-10k-images-idx3-ubyte.gz");
-        ImageSet fashionTest = images(dir, "fashion-mnist-test-images-idx3-ubyte.gz");
+        SampleSet mnist10k = images(dir, "mnist-10k-images-idx3-ubyte.gz");
+        SampleSet fashionTest = images(dir, "fashion-mnist-test-images-idx3-ubyte.gz");
         // One-class MNIST on the 10k digits: the first half trains, the second half tests.
-        ImageSet mnistTrain = images(dir, "mnist-train-images-idx3-ubyte.gz");
+        SampleSet mnistTrain = images(dir, "mnist-train-images-idx3-ubyte.gz");
         return new BenchmarkData(mnistTrain.first(Math.min(mnistTrainLimit, mnistTrain.count())), mnist10k, fashionTest,
                 images(dir, "fashion-mnist-train-images-idx3-ubyte.gz"), fashionTest,
                 mnist10k.where(i -> i < 5000), mnist10k.where(i -> i >= 5000), tables(dir.resolve("tabular"), null));
@@ -41,27 +41,27 @@ public record BenchmarkData(ImageSet mnistTrain, ImageSet mnistTest, ImageSet fa
      * and test on 2,000 images of the second half; the tabular protocol uses breastw.
      */
     public static BenchmarkData quick(Path dir) throws IOException {
-        ImageSet mnist10k = images(dir, "mnist-10k-images-idx3-ubyte.gz");
-        ImageSet fashion = images(dir, "fashion-mnist-test-images-idx3-ubyte.gz");
-        ImageSet fashionTrain = fashion.where(i -> i < 5000);
-        ImageSet mnistTrain = mnist10k.where(i -> i < 5000);
+        SampleSet mnist10k = images(dir, "mnist-10k-images-idx3-ubyte.gz");
+        SampleSet fashion = images(dir, "fashion-mnist-test-images-idx3-ubyte.gz");
+        SampleSet fashionTrain = fashion.where(i -> i < 5000);
+        SampleSet mnistTrain = mnist10k.where(i -> i < 5000);
         return new BenchmarkData(mnistTrain.first(2000), mnist10k.where(i -> i >= 8000 && i < 9000),
                 fashion.where(i -> i >= 5000 && i < 6000), fashionTrain, fashion.where(i -> i >= 5000 && i < 7000),
                 mnistTrain, mnist10k.where(i -> i >= 5000 && i < 7000), tables(dir.resolve("tabular"), "breastw.csv"));
     }
 
-    private static ImageSet images(Path dir, String file) throws IOException {
+    private static SampleSet images(Path dir, String file) throws IOException {
         Path path = dir.resolve(file);
         if (!Files.exists(path)) {
             throw new IOException("benchmark data " + path + " is missing; give --data-dir with the MNIST and "
                     + "Fashion-MNIST IDX files (see ../shared/datasets/README.md), or use --quick");
         }
-        return ImageSources.load(path, null).preprocess(SPEC);
+        return SampleSet.preprocess(ImageSources.load(path, null), SPEC);
     }
 
     /** Raw (unstandardized) tables by name; {@code only} keeps one file, null keeps all. */
-    private static Map<String, ImageSet> tables(Path dir, String only) throws IOException {
-        Map<String, ImageSet> tables = new LinkedHashMap<>();
+    private static Map<String, SampleSet> tables(Path dir, String only) throws IOException {
+        Map<String, SampleSet> tables = new LinkedHashMap<>();
         if (!Files.isDirectory(dir)) {
             return tables;
         }

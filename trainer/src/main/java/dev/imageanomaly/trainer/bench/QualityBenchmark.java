@@ -4,10 +4,10 @@ import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.eval.Evaluation;
 import dev.imageanomaly.trainer.eval.TabularProtocol;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -73,7 +73,7 @@ public final class QualityBenchmark {
         double[] digits = oneClass(kind, "mnist", data.mnistOneClassTrain(), data.mnistOneClassTest(), config);
         Map<String, Double> tabular = new LinkedHashMap<>();
         if (kind.dense()) {
-            for (Map.Entry<String, ImageSet> table : data.tables().entrySet()) {
+            for (Map.Entry<String, SampleSet> table : data.tables().entrySet()) {
                 TabularProtocol protocol = TabularProtocol.split(table.getValue(), options.seed());
                 ModelBundle bundle = train(kind.id() + "-" + table.getKey(), protocol.train(),
                         config.withEpochs(options.tabularEpochs()));
@@ -85,33 +85,33 @@ public final class QualityBenchmark {
     }
 
     /** Per class c: train on the training images of c, test on the whole test set with c normal. */
-    private double[] oneClass(ModelKind kind, String set, ImageSet train, ImageSet test, TrainingConfig config)
+    private double[] oneClass(ModelKind kind, String set, SampleSet train, SampleSet test, TrainingConfig config)
             throws IOException {
         double[] aurocs = new double[options.classes().size()];
         for (int k = 0; k < aurocs.length; k++) {
             int c = options.classes().get(k);
             ModelBundle bundle = train(kind.id() + "-" + set + "-" + c, train.withLabels(Set.of(c)), config);
-            ImageSet normal = test.withLabels(Set.of(c));
-            ImageSet others = test.where(i -> test.labels()[i] != c);
+            SampleSet normal = test.withLabels(Set.of(c));
+            SampleSet others = test.where(i -> test.labels()[i] != c);
             aurocs[k] = auroc(bundle, Evaluation.normalVersusAnomalous(normal, others));
             say("%s: one-class %s, class %d: AUROC %.4f", kind.id(), set, c, aurocs[k]);
         }
         return aurocs;
     }
 
-    private ModelBundle train(String name, ImageSet normal, TrainingConfig config) throws IOException {
+    private ModelBundle train(String name, SampleSet normal, TrainingConfig config) throws IOException {
         return new TrainingJob(null).run(normal, new TrainingJob.Request(name, "bench", options.work(), config, 0.1,
                 0.01));
     }
 
-    private static double auroc(ModelBundle bundle, ImageSet labelled) {
+    private static double auroc(ModelBundle bundle, SampleSet labelled) {
         try (ImageAnomalyDetector detector = ImageAnomalyDetector.open(bundle, EngineOptions.cpu())) {
             return Evaluation.evaluate(detector, labelled).auroc();
         }
     }
 
     /** Scores whole batches of 256 for two seconds after a warm-up; ONNX Runtime on the CPU. */
-    private static double imagesPerSecond(ModelBundle bundle, ImageSet images) {
+    private static double imagesPerSecond(ModelBundle bundle, SampleSet images) {
         int batch = Math.min(256, images.count());
         float[] data = java.util.Arrays.copyOf(images.data(), batch * images.spec().sampleSize());
         try (ImageAnomalyDetector detector = ImageAnomalyDetector.open(bundle, EngineOptions.cpu())) {

@@ -2,12 +2,12 @@ package dev.imageanomaly.trainer.cli;
 
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.engine.EngineOptions;
-import dev.imageanomaly.scoring.engine.ExecutionProvider;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
             "Example: bench --bundle models/mnist-conv-ae/v1 --input data/mnist-10k-images-idx3-ubyte.gz"})
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--bundle", required = true, paramLabel = "DIR")
-    Path bundle;
+    @Mixin
+    BundleOption bundleOption;
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "images to score (IDX or folder)")
     Path input;
@@ -29,8 +29,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "measured time per batch size (default: ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda, auto (default: ${DEFAULT-VALUE})")
-    String provider;
+    @Mixin
+    ProviderOption providerOption;
 
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads; 0 = runtime default")
     int threads;
@@ -38,9 +38,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int largest = batchSizes.stream().max(Integer::compare).orElseThrow();
-        EngineOptions options = new EngineOptions(ExecutionProvider.parse(provider), 0, threads, largest);
-        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle, options)) {
-            ImageSet images = ImageSourceOptions.load(input, null, null, null, detector.manifest().input(), System.err);
+        EngineOptions options = new EngineOptions(providerOption.provider(), 0, threads, largest);
+        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundleOption.bundle(), options)) {
+            SampleSet images = SampleLoader.load(input, null, null, null, detector.manifest().input(), System.err);
             System.out.printf("%s (%s), provider %s, %d cores%n%n", detector.manifest().name(),
                     detector.manifest().kind(), detector.executionProvider(), Runtime.getRuntime().availableProcessors());
             System.out.println("| batch | images/s | ms/batch |");
@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Warms up for a second, then runs whole batches for the measured time; returns images/s and ms/batch. */
-    private double[] measure(ImageAnomalyDetector detector, ImageSet images, int batch) {
+    private double[] measure(ImageAnomalyDetector detector, SampleSet images, int batch) {
         int n = images.spec().sampleSize();
         int batches = Math.max(1, images.count() / batch);
         run(detector, images, batch, n, batches, 1.0);
@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
         return new double[] {counted[0] * (double) batch / elapsed, 1000 * elapsed / counted[0]};
     }
 
-    private static long[] run(ImageAnomalyDetector detector, ImageSet images, int batch, int n, int batches,
+    private static long[] run(ImageAnomalyDetector detector, SampleSet images, int batch, int n, int batches,
             double seconds) {
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);

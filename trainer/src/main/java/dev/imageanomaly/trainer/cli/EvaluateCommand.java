@@ -1,10 +1,9 @@
 package dev.imageanomaly.trainer.cli;
 
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
-import dev.imageanomaly.scoring.engine.EngineOptions;
-import dev.imageanomaly.scoring.engine.ExecutionProvider;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.scoring.engine.EngineOptions;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.eval.DetectionMetrics;
 import dev.imageanomaly.trainer.eval.Evaluation;
 import dev.imageanomaly.trainer.report.HtmlReport;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
                     + " --normal-range 8000:10000 --anomalous data/fashion-mnist-test-images-idx3-ubyte.gz"})
 public final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--bundle", required = true, paramLabel = "DIR")
-    Path bundle;
+    @Mixin
+    BundleOption bundleOption;
 
     @Option(names = "--normal", required = true, paramLabel = "PATH", description = "normal images (IDX or folder)")
     Path normal;
@@ -47,8 +47,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--anomalous-range", paramLabel = "FROM:TO")
     String anomalousRange;
 
-    @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda, auto (default: ${DEFAULT-VALUE})")
-    String provider;
+    @Mixin
+    ProviderOption providerOption;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the metrics as JSON")
     Path json;
@@ -64,13 +64,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EngineOptions options = new EngineOptions(ExecutionProvider.parse(provider), 0, 0, 256);
-        ImageSet normals;
-        ImageSet anomalies;
-        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle, options)) {
+        EngineOptions options = new EngineOptions(providerOption.provider(), 0, 0, 256);
+        SampleSet normals;
+        SampleSet anomalies;
+        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundleOption.bundle(), options)) {
             var spec = detector.manifest().input();
-            normals = ImageSourceOptions.load(normal, null, normalClasses, normalRange, spec, System.err);
-            anomalies = ImageSourceOptions.load(anomalous, null, anomalousClasses, anomalousRange, spec, System.err);
+            normals = SampleLoader.load(normal, null, normalClasses, normalRange, spec, System.err);
+            anomalies = SampleLoader.load(anomalous, null, anomalousClasses, anomalousRange, spec, System.err);
             DetectionMetrics m = Evaluation.evaluate(detector, Evaluation.normalVersusAnomalous(normals, anomalies));
             System.out.printf("%s %s (%s)%n", detector.manifest().name(), detector.manifest().version(),
                     detector.manifest().kind());
@@ -80,10 +80,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         if (!noReport) {
-            ModelBundle loaded = ModelBundle.load(bundle);
+            ModelBundle loaded = ModelBundle.load(bundleOption.bundle());
             try (ReportGatherer gatherer = ReportGatherer.open(loaded)) {
                 Path index = HtmlReport.write(gatherer.evaluation(normals, anomalies),
-                        report != null ? report : bundle.resolve(EVALUATION_REPORT_DIR));
+                        report != null ? report : bundleOption.bundle().resolve(EVALUATION_REPORT_DIR));
                 System.out.println("evaluation report written to " + index);
             }
         }

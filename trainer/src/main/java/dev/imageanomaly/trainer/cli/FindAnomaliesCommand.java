@@ -1,13 +1,11 @@
 package dev.imageanomaly.trainer.cli;
 
-import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.FindAnomaliesJob;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.report.HtmlReport;
 import dev.imageanomaly.trainer.report.ReportGatherer;
-import dev.imageanomaly.trainer.train.LearningRateSchedule;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -81,13 +79,13 @@ public final class FindAnomaliesCommand implements Callable<Integer> {
         if (top < 1) {
             throw new IllegalArgumentException("--top must be at least 1, was " + top);
         }
-        TrainingConfig d = TrainingConfig.defaults(ModelKind.parse(kind));
+        TrainingConfig d = TrainingConfig.defaults(ModelKinds.parse(kind));
         TrainingConfig config = new TrainingConfig(d.kind(), epochs, batchSize, d.learningRate(), d.schedule(), latent,
                 hidden, d.patience(), d.noiseStd(), seed, d.vae(), d.ensemble(), d.gan(), 0);
         config.validate();
         FindAnomaliesJob.Request request = new FindAnomaliesJob.Request(
                 new TrainingJob.Request("find-anomalies", "v1", out.resolve("models"), config, 0.1, 0.01), contamination);
-        ImageSet images = ImageSourceOptions.load(input, null, null, range, TrainCommand.spec(size, channels), System.out);
+        SampleSet images = SampleLoader.load(input, null, null, range, TrainCommand.spec(size, channels), System.out);
         FindAnomaliesJob.Result result = new FindAnomaliesJob(System.out).run(images, request);
 
         Files.createDirectories(out);
@@ -109,7 +107,7 @@ public final class FindAnomaliesCommand implements Callable<Integer> {
     }
 
     /** Highest score first; {@code flagged} is whether the score is above the contamination threshold. */
-    static void writeRanking(Path file, ImageSet images, FindAnomaliesJob.Result result) throws IOException {
+    static void writeRanking(Path file, SampleSet images, FindAnomaliesJob.Result result) throws IOException {
         int[] order = IntStream.range(0, images.count()).boxed()
                 .sorted(Comparator.comparingDouble((Integer i) -> -result.scores()[i]))
                 .mapToInt(Integer::intValue).toArray();

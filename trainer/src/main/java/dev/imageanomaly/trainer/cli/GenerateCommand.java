@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -17,8 +18,8 @@ import picocli.CommandLine.Option;
             "Example: generate --bundle models/mnist-conv-vae/v1 --count 64 --out samples.png"})
 public final class GenerateCommand implements Callable<Integer> {
 
-    @Option(names = "--bundle", required = true, paramLabel = "DIR")
-    Path bundle;
+    @Mixin
+    BundleOption bundleOption;
 
     @Option(names = "--count", defaultValue = "64", description = "images to generate (default: ${DEFAULT-VALUE})")
     int count;
@@ -37,7 +38,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (count <= 0 || columns <= 0) {
             throw new IllegalArgumentException("--count and --columns must be positive");
         }
-        Generator generator = new Generator(ModelBundle.load(bundle));
+        Generator generator = new Generator(ModelBundle.load(bundleOption.bundle()));
         float[] images = generator.sample(count, seed);
         if (out.toAbsolutePath().getParent() != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());

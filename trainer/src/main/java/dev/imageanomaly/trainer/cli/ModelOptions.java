@@ -1,11 +1,12 @@
 package dev.imageanomaly.trainer.cli;
 
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.train.LearningRateSchedule;
-import dev.imageanomaly.trainer.train.TrainingConfig;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig.EnsembleOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig.GanOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig.VaeOptions;
+import dev.imageanomaly.trainer.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
 /** The options that make a {@link TrainingConfig}; shared by every command that trains. */
@@ -90,7 +91,7 @@ public final class ModelOptions {
 
     /** The configuration these options describe, validated. */
     public TrainingConfig config() {
-        ModelKind modelKind = ModelKind.parse(kind);
+        ModelKind modelKind = ModelKinds.parse(kind);
         TrainingConfig config = new TrainingConfig(modelKind, epochs,
                 batchSize != null ? batchSize : TrainingConfig.defaults(modelKind).batchSize(), learningRate,
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,

@@ -2,10 +2,10 @@ package dev.imageanomaly.trainer.cli;
 
 import dev.imageanomaly.trainer.bench.BenchmarkData;
 import dev.imageanomaly.trainer.bench.QualityBenchmark;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
+import dev.imageanomaly.trainer.train.ModelKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
@@ -54,8 +54,8 @@ public final class QualityBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<ModelKind> selected = kinds == null ? Arrays.asList(ModelKind.values())
-                : kinds.stream().map(ModelKind::parse).toList();
+        List<ModelKind> selected = kinds == null ? ModelKinds.all()
+                : kinds.stream().map(ModelKinds::parse).toList();
         List<Integer> oneClass = classes != null ? classes
                 : quick ? List.of(0, 1, 2) : IntStream.range(0, 10).boxed().toList();
         if (oneClass.stream().anyMatch(c -> c < 0 || c > 9)) {

@@ -1,16 +1,16 @@
 package dev.imageanomaly.trainer.cli;
 
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
-import dev.imageanomaly.scoring.Verdict;
+import dev.imageanomaly.scoring.Prediction;
 import dev.imageanomaly.scoring.engine.EngineOptions;
-import dev.imageanomaly.scoring.engine.ExecutionProvider;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
             "Example: score --bundle models/mnist-conv-ae/v1 --input photos/ --out scores.csv"})
 public final class ScoreCommand implements Callable<Integer> {
 
-    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "model bundle folder")
-    Path bundle;
+    @Mixin
+    BundleOption bundleOption;
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "IDX file or folder of images")
     Path input;
@@ -31,18 +31,18 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "output file; .jsonl writes JSON lines, anything else CSV (default: CSV to stdout)")
     Path out;
 
-    @Option(names = "--provider", defaultValue = "auto", description = "cpu, cuda, auto (default: ${DEFAULT-VALUE})")
-    String provider;
+    @Mixin
+    ProviderOption providerOption;
 
     @Option(names = "--batch-size", defaultValue = "256", description = "default: ${DEFAULT-VALUE}")
     int batchSize;
 
     @Override
     public Integer call() throws Exception {
-        EngineOptions options = new EngineOptions(ExecutionProvider.parse(provider), 0, 0, batchSize);
-        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle, options)) {
-            ImageSet images = ImageSourceOptions.load(input, null, null, range, detector.manifest().input(), System.err);
-            Verdict[] verdicts = detector.predict(images.data(), images.count());
+        EngineOptions options = new EngineOptions(providerOption.provider(), 0, 0, batchSize);
+        try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundleOption.bundle(), options)) {
+            SampleSet images = SampleLoader.load(input, null, null, range, detector.manifest().input(), System.err);
+            Prediction[] predictions = detector.predict(images.data(), images.count());
             boolean jsonLines = out != null && out.toString().endsWith(".jsonl");
             // Standard output is flushed, never closed: closing it would silence System.out for the rest of the JVM.
             PrintWriter w = out == null ? new PrintWriter(System.out, false) : new PrintWriter(Files.newBufferedWriter(out));
@@ -53,12 +53,12 @@ public final class ScoreCommand implements Callable<Integer> {
                 var json = dev.imageanomaly.scoring.bundle.ModelBundle.json().copy()
                         .disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
                 for (int i = 0; i < images.count(); i++) {
-                    String verdict = verdicts[i].anomalous() ? "anomaly" : "normal";
+                    String verdict = predictions[i].anomalous() ? "anomaly" : "normal";
                     if (jsonLines) {
-                        w.println(json.writeValueAsString(Map.of("id", images.ids()[i], "score", verdicts[i].score(),
-                                "threshold", verdicts[i].threshold(), "verdict", verdict)));
+                        w.println(json.writeValueAsString(Map.of("id", images.ids()[i], "score", predictions[i].score(),
+                                "threshold", predictions[i].threshold(), "verdict", verdict)));
                     } else {
-                        w.printf("%s,%.8g,%s%n", csv(images.ids()[i]), verdicts[i].score(), verdict);
+                        w.printf("%s,%.8g,%s%n", csv(images.ids()[i]), predictions[i].score(), verdict);
                     }
                 }
                 if (w.checkError()) { // PrintWriter swallows I/O errors: a full disk must not look like success
@@ -71,7 +71,7 @@ public final class ScoreCommand implements Callable<Integer> {
                     w.close();
                 }
             }
-            long anomalies = java.util.Arrays.stream(verdicts).filter(Verdict::anomalous).count();
+            long anomalies = java.util.Arrays.stream(predictions).filter(Prediction::anomalous).count();
             System.err.printf("scored %d images: %d anomalous at threshold %.6g%n", images.count(), anomalies,
                     detector.threshold());
         }

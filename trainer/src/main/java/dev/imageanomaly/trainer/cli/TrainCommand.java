@@ -3,8 +3,8 @@ package dev.imageanomaly.trainer.cli;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingConfig config = model.config();
         ModelKind modelKind = config.kind();
-        ImageSet images = ImageSourceOptions.load(data, labels, classes, range, spec(size, channels), System.out);
+        SampleSet images = SampleLoader.load(data, labels, classes, range, spec(size, channels), System.out);
         String bundleName = name != null ? name : defaultName(modelKind);
         ModelBundle bundle = new TrainingJob(System.out, !noReport).run(images, new TrainingJob.Request(bundleName,
                 version != null ? version : TrainingJob.Request.timestampVersion(), out, config,

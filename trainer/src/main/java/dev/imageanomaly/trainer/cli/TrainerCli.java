@@ -1,7 +1,8 @@
 package dev.imageanomaly.trainer.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import java.util.List;
+import picocli.CommandLine;
 
 /** The trainer's command line: train, score, evaluate, benchmark, find anomalies in an unlabelled set. */
 @Command(name = "image-anomaly",
@@ -18,18 +19,27 @@ import picocli.CommandLine.Command;
             "  generate  images sampled from a generative bundle (vae, conv-vae, wgan) into a PNG grid",
             "  quality-bench  AUROC of every model kind on the standard protocols, as a markdown table",
             "  find-anomalies  the strays in an unlabelled folder -> ranked CSV and a gallery",
-        },
-        subcommands = {TrainCommand.class, ScoreCommand.class, EvaluateCommand.class, BenchCommand.class,
-            GenerateCommand.class, QualityBenchCommand.class, FindAnomaliesCommand.class,
-            CommandLine.HelpCommand.class})
+        })
 public final class TrainerCli {
+
+    /** The offline commands, in the order help lists them; the one command line of app/ offers the same. */
+    public static final List<Class<?>> COMMANDS = List.of(TrainCommand.class, ScoreCommand.class,
+            EvaluateCommand.class, BenchCommand.class, GenerateCommand.class, QualityBenchCommand.class,
+            FindAnomaliesCommand.class);
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
     public static CommandLine commandLine() {
-        return withErrorHandling(new CommandLine(new TrainerCli()));
+        return withErrorHandling(withCommands(new CommandLine(new TrainerCli()))
+                .addSubcommand(CommandLine.HelpCommand.class));
+    }
+
+    /** Adds the offline {@link #COMMANDS} to a command line. */
+    public static CommandLine withCommands(CommandLine commandLine) {
+        COMMANDS.forEach(commandLine::addSubcommand);
+        return commandLine;
     }
 
     /** Failures print one clear line (and exit 2) instead of a stack trace; -Dimage-anomaly.debug=true shows it. */

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A CSV file of numeric columns with a header row, for tabular models: {@code count} rows of
- * {@code features} floats laid out back to back in {@code data} (like {@link ImageSet}), the feature
- * column names in file order, and a label per row taken from the label column ({@link ImageSet#NO_LABEL}
+ * {@code features} floats laid out back to back in {@code data} (like {@link SampleSet}), the feature
+ * column names in file order, and a label per row taken from the label column ({@link SampleSet#NO_LABEL}
  * for every row when the file has none).
  *
  * <p>A row that cannot be used (wrong number of values, a value that is not a finite decimal number,
@@ -107,7 +107,7 @@ public record CsvTable(List<String> columns, float[] data, int count, int featur
             }
             List<String> cells = split(line);
             String problem = null;
-            int label = ImageSet.NO_LABEL;
+            int label = SampleSet.NO_LABEL;
             if (cells.size() != header.size()) {
                 problem = "has " + cells.size() + " values, the header has " + header.size() + " columns";
             } else {

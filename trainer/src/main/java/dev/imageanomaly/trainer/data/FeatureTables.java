@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Tabular feature vectors as samples the dense kinds train on: a CSV table becomes an
- * {@link ImageSet} of {@code [1, 1, features]} samples, standardized per column. The statistics are
+ * {@link SampleSet} of {@code [1, 1, features]} samples, standardized per column. The statistics are
  * fitted on the rows a model trains on and travel in the bundle's input spec, so scoring applies
  * exactly the same transform.
  */
@@ -20,18 +20,18 @@ public final class FeatureTables {
     private FeatureTables() {}
 
     /** The table's rows as they are, not yet standardized (identity statistics). */
-    public static ImageSet raw(CsvTable table, String source) {
+    public static SampleSet raw(CsvTable table, String source) {
         InputSpec identity = InputSpec.features(Collections.nCopies(table.features(), 0.0),
                 Collections.nCopies(table.features(), 1.0));
         String[] ids = new String[table.count()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = source + "#" + i;
         }
-        return new ImageSet(identity, table.data().clone(), table.count(), ids, table.labels().clone());
+        return new SampleSet(identity, table.data().clone(), table.count(), ids, table.labels().clone());
     }
 
     /** Per-column mean and standard deviation of raw rows. */
-    public static InputSpec fit(ImageSet raw) {
+    public static InputSpec fit(SampleSet raw) {
         int f = raw.spec().width();
         double[] sum = new double[f];
         double[] sq = new double[f];
@@ -54,12 +54,12 @@ public final class FeatureTables {
     }
 
     /** Raw rows standardized with a spec's statistics (fitted here, or read from a bundle). */
-    public static ImageSet standardize(ImageSet raw, InputSpec spec) {
+    public static SampleSet standardize(SampleSet raw, InputSpec spec) {
         if (spec.width() != raw.spec().width()) {
             throw new IllegalArgumentException("the model expects " + spec.width() + " features per row, the data has "
                     + raw.spec().width());
         }
         float[] data = FeatureStandardizer.of(spec).standardize(raw.data(), raw.count());
-        return new ImageSet(spec, data, raw.count(), raw.ids(), raw.labels());
+        return new SampleSet(spec, data, raw.count(), raw.ids(), raw.labels());
     }
 }

@@ -6,6 +6,11 @@ import java.util.Random;
  * A Gaussian mixture with diagonal covariances, fitted by expectation-maximization. Small and
  * exact enough for latent codes (thousands of points, tens of dimensions, a handful of components).
  *
+ * <p>Written here rather than taken from a library: Tribuo's GMM module (tribuo-clustering-gmm) is
+ * not released for any Tribuo version on Maven Central (4.3.x has none), and Commons Math's mixture
+ * EM fits full covariance matrices, a different model from the diagonal one the exported graph
+ * computes.
+ *
  * @param weights mixing weights {@code [K]}
  * @param means component means {@code [K][D]}
  * @param variances component variances {@code [K][D]}

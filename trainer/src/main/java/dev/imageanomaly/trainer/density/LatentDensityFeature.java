@@ -3,10 +3,10 @@ package dev.imageanomaly.trainer.density;
 import static dev.imageanomaly.trainer.export.OnnxGraph.integer;
 import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.export.AutoencoderExporter;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.OnnxGraph;
 import java.util.ArrayList;
@@ -53,18 +53,17 @@ public final class LatentDensityFeature {
 
     private LatentDensityFeature() {}
 
-    public static Result attach(ExportedModel base, ImageSet train, int components, long seed) {
-        if (!base.outputs().contains(AutoencoderExporter.LATENT)) {
+    public static Result attach(ExportedModel base, SampleSet train, int components, long seed) {
+        if (!base.outputs().contains(GraphNames.LATENT)) {
             throw new IllegalArgumentException("this kind has no latent code output, so --density-components cannot "
                     + "apply; kinds with a code: ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae");
         }
         int n = train.count();
         Map<String, float[]> out;
-        long[] sample = {train.spec().channels(), train.spec().height(), train.spec().width()};
-        try (OnnxScoringEngine engine = OnnxScoringEngine.open(base.model(), sample, EngineOptions.cpu())) {
-            out = engine.run(train.data(), n, List.of(base.scoreOutput(), AutoencoderExporter.LATENT));
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(base.model(), train.spec(), EngineOptions.cpu())) {
+            out = engine.run(train.data(), n, List.of(base.scoreOutput(), GraphNames.LATENT));
         }
-        float[] codes = out.get(AutoencoderExporter.LATENT);
+        float[] codes = out.get(GraphNames.LATENT);
         int d = codes.length / n;
         GaussianMixture gmm = GaussianMixture.fit(codes, n, d, components, seed);
         double[] density = new double[n];
@@ -109,7 +108,7 @@ public final class LatentDensityFeature {
                 inverseVariances[c * d + j] = (float) (1 / gmm.variances()[c][j]);
             }
         }
-        String z = g.node("Unsqueeze", AutoencoderExporter.LATENT, g.longs("axes", 1));
+        String z = g.node("Unsqueeze", GraphNames.LATENT, g.longs("axes", 1));
         String diff = g.node("Sub", z, g.floats("means", means, k, d));
         String weighted = g.node("Mul", g.node("Mul", diff, diff), g.floats("inverse_variances", inverseVariances, k, d));
         String q = g.node("ReduceSum", List.of(weighted, g.longs("axes", 2)), List.of(integer("keepdims", 0)), null);

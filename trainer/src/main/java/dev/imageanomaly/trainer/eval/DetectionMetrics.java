@@ -1,5 +1,6 @@
 package dev.imageanomaly.trainer.eval;
 
+import dev.imageanomaly.scoring.bundle.Threshold;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -24,7 +25,7 @@ public record DetectionMetrics(int normals, int anomalies, double auroc, double 
         long tp = 0;
         long fp = 0;
         for (int i = 0; i < scores.length; i++) {
-            if (scores[i] > threshold) {
+            if (Threshold.isAnomalous(scores[i], threshold)) {
                 if (labels[i] == 1) {
                     tp++;
                 } else {

@@ -1,7 +1,7 @@
 package dev.imageanomaly.trainer.eval;
 
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 
 /**
  * Measures a bundle on labelled data through the scoring engine, never through DJL: the numbers
@@ -12,7 +12,7 @@ public final class Evaluation {
     private Evaluation() {}
 
     /** @param images preprocessed with the bundle's input spec, labelled 1 = anomalous, 0 = normal */
-    public static DetectionMetrics evaluate(ImageAnomalyDetector detector, ImageSet images) {
+    public static DetectionMetrics evaluate(ImageAnomalyDetector detector, SampleSet images) {
         if (!images.spec().equals(detector.manifest().input())) {
             throw new IllegalArgumentException("images were preprocessed for " + images.spec()
                     + " but the bundle expects " + detector.manifest().input());
@@ -22,7 +22,7 @@ public final class Evaluation {
     }
 
     /** Normal images labelled 0 followed by anomalous images labelled 1. */
-    public static ImageSet normalVersusAnomalous(ImageSet normal, ImageSet anomalous) {
+    public static SampleSet normalVersusAnomalous(SampleSet normal, SampleSet anomalous) {
         return normal.relabel(0).concat(anomalous.relabel(1));
     }
 }

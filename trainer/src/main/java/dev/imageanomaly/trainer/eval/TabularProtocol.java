@@ -1,7 +1,7 @@
 package dev.imageanomaly.trainer.eval;
 
 import dev.imageanomaly.trainer.data.FeatureTables;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import java.util.stream.IntStream;
@@ -14,9 +14,9 @@ import java.util.stream.IntStream;
  * @param train standardized inliers to train on
  * @param test standardized test rows labelled 0 (inlier) and 1 (outlier)
  */
-public record TabularProtocol(ImageSet train, ImageSet test) {
+public record TabularProtocol(SampleSet train, SampleSet test) {
 
-    public static TabularProtocol split(ImageSet rawTable, long seed) {
+    public static TabularProtocol split(SampleSet rawTable, long seed) {
         int[] inliers = IntStream.range(0, rawTable.count()).filter(i -> rawTable.labels()[i] == 0).toArray();
         int[] outliers = IntStream.range(0, rawTable.count()).filter(i -> rawTable.labels()[i] == 1).toArray();
         if (inliers.length < 4 || outliers.length == 0) {
@@ -24,9 +24,9 @@ public record TabularProtocol(ImageSet train, ImageSet test) {
                     + inliers.length + " and " + outliers.length);
         }
         Splits halves = Splits.of(inliers.length, 0.5, seed);
-        ImageSet trainRaw = rawTable.subset(pick(inliers, halves.train()));
+        SampleSet trainRaw = rawTable.subset(pick(inliers, halves.train()));
         InputSpec stats = FeatureTables.fit(trainRaw);
-        ImageSet testRaw = Evaluation.normalVersusAnomalous(rawTable.subset(pick(inliers, halves.validation())),
+        SampleSet testRaw = Evaluation.normalVersusAnomalous(rawTable.subset(pick(inliers, halves.validation())),
                 rawTable.subset(outliers));
         return new TabularProtocol(FeatureTables.standardize(trainRaw, stats), FeatureTables.standardize(testRaw, stats));
     }

@@ -13,10 +13,6 @@ import java.util.List;
 public record ExportedModel(byte[] model, List<String> outputs, String scoreOutput, String scoreDefinition,
         byte[] generator) {
 
-    public static final String INPUT = "input";
-    public static final String GENERATOR_INPUT = "latent";
-    public static final String GENERATOR_OUTPUT = "image";
-
     public ExportedModel {
         outputs = List.copyOf(outputs);
         if (!outputs.contains(scoreOutput)) {

@@ -13,12 +13,12 @@ import dev.imageanomaly.trainer.model.MaskedLinear;
 import java.util.List;
 
 /** Writes a trained DJL sequence as ONNX nodes, reading each layer's weights from its child block. */
-final class LayerExporter {
+public final class LayerExporter {
 
     private LayerExporter() {}
 
     /** Appends the layers to the graph and returns the name of the last output. */
-    static String export(OnnxGraph g, List<Layer> layers, SequentialBlock trained, String input) {
+    public static String export(OnnxGraph g, List<Layer> layers, SequentialBlock trained, String input) {
         List<Block> children = trained.getChildren().values();
         if (children.size() != layers.size()) {
             throw new IllegalStateException("block has " + children.size() + " children for " + layers.size() + " layers");

@@ -93,6 +93,24 @@ public final class OnnxGraph {
         return node(op, List.of(inputs), List.of(), null);
     }
 
+    /** A float constant, broadcast wherever it is used. */
+    public String scalar(float value) {
+        return floats("const", new float[] {value});
+    }
+
+    /** {@code x[start:end]} along one axis. */
+    public String slice(String x, long axis, long start, long end) {
+        return node("Slice", x, longs("starts", start), longs("ends", end), longs("axes", axis));
+    }
+
+    public String unsqueeze(String x, long axis) {
+        return node("Unsqueeze", x, longs("axes", axis));
+    }
+
+    public String clip(String x, float min, float max) {
+        return node("Clip", x, scalar(min), scalar(max));
+    }
+
     public static OnnxMl.AttributeProto ints(String name, long... values) {
         return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INTS)
                 .addAllInts(box(values)).build();

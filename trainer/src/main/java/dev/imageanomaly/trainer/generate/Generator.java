@@ -1,10 +1,10 @@
 package dev.imageanomaly.trainer.generate;
 
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
-import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.GeneratorFile;
 import java.util.List;
 import java.util.Random;
@@ -30,7 +30,7 @@ public final class Generator {
             codes[i] = (float) random.nextGaussian();
         }
         try (OnnxScoringEngine engine = OnnxScoringEngine.open(graph, new long[] {latent}, EngineOptions.cpu())) {
-            return engine.run(codes, count, List.of(ExportedModel.GENERATOR_OUTPUT)).get(ExportedModel.GENERATOR_OUTPUT);
+            return engine.run(codes, count, List.of(GraphNames.GENERATOR_OUTPUT)).get(GraphNames.GENERATOR_OUTPUT);
         }
     }
 

@@ -21,11 +21,6 @@ public final class DjlBlocks {
         return new SequentialBlock().add(sequence(arch.encoder())).add(sequence(arch.decoder()));
     }
 
-    /** A critic block whose two children are the feature layers and the scoring head. */
-    public static SequentialBlock critic(Critic critic) {
-        return new SequentialBlock().add(sequence(critic.features())).add(sequence(critic.head()));
-    }
-
     public static SequentialBlock sequence(List<Layer> layers) {
         SequentialBlock seq = new SequentialBlock();
         layers.forEach(l -> seq.add(block(l)));

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.report.ReportData.Generated;
 import java.io.IOException;
@@ -23,17 +24,17 @@ import java.util.Random;
  */
 final class GeneratorSamples {
 
-    static final String FILE = "generator.onnx";
-    static final String INPUT = "latent";
-    static final String OUTPUT = "image";
+    private static final String FILE = GraphNames.GENERATOR_FILE;
+    private static final String INPUT = GraphNames.GENERATOR_INPUT;
+    private static final String OUTPUT = GraphNames.GENERATOR_OUTPUT;
 
     private GeneratorSamples() {}
 
     /** {@code count} images from seeded N(0, I) latents, or why there are none. */
-    static Part<Generated> draw(Path bundleDirectory, InputSpec spec, int count, long seed) {
+    static Section<Generated> draw(Path bundleDirectory, InputSpec spec, int count, long seed) {
         Path file = bundleDirectory.resolve(FILE);
         if (!Files.exists(file)) {
-            return Part.omitted("this model kind has no generator (no " + FILE + " in the bundle)");
+            return Section.omitted("this model kind has no generator (no " + FILE + " in the bundle)");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -41,7 +42,7 @@ final class GeneratorSamples {
             NodeInfo input = session.getInputInfo().get(INPUT);
             if (input == null || !(input.getInfo() instanceof TensorInfo info) || info.getShape().length != 2
                     || info.getShape()[1] <= 0) {
-                return Part.omitted(FILE + " has no input '" + INPUT + "' of shape [N, L] with a fixed L");
+                return Section.omitted(FILE + " has no input '" + INPUT + "' of shape [N, L] with a fixed L");
             }
             int latentSize = (int) info.getShape()[1];
             float[] latents = new float[count * latentSize];
@@ -53,21 +54,21 @@ final class GeneratorSamples {
                     OrtSession.Result result = session.run(Map.of(INPUT, z))) {
                 var output = result.get(OUTPUT);
                 if (output.isEmpty() || !(output.get() instanceof OnnxTensor images)) {
-                    return Part.omitted(FILE + " has no output '" + OUTPUT + "'");
+                    return Section.omitted(FILE + " has no output '" + OUTPUT + "'");
                 }
                 long[] shape = images.getInfo().getShape();
                 long[] expected = spec.batchShape(count);
                 if (!Arrays.equals(shape, expected)) {
-                    return Part.omitted(FILE + " draws images of shape " + Arrays.toString(shape) + ", but the model's"
+                    return Section.omitted(FILE + " draws images of shape " + Arrays.toString(shape) + ", but the model's"
                             + " input is " + Arrays.toString(expected));
                 }
                 FloatBuffer values = images.getFloatBuffer();
                 float[] pixels = new float[values.remaining()];
                 values.get(pixels);
-                return Part.of(new Generated(pixels, count, latentSize));
+                return Section.of(new Generated(pixels, count, latentSize));
             }
         } catch (OrtException | IOException e) {
-            return Part.omitted(FILE + " could not be run: " + e.getMessage());
+            return Section.omitted(FILE + " could not be run: " + e.getMessage());
         }
     }
 }

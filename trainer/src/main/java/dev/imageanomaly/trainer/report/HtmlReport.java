@@ -216,7 +216,7 @@ public final class HtmlReport {
     }
 
     /** Writes the one-line note of an omitted part and closes its section; false when the part has content. */
-    private boolean omitted(Part<?> part) {
+    private boolean omitted(Section<?> part) {
         if (part.present()) {
             return false;
         }

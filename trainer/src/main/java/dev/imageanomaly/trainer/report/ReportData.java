@@ -24,15 +24,15 @@ public record ReportData(
         String title,
         Map<String, String> facts,
         InputSpec input,
-        Part<List<EpochMetrics>> training,
+        Section<List<EpochMetrics>> training,
         List<ScoredImages> sets,
         double threshold,
         String thresholdLabel,
-        Part<Labelled> labelled,
+        Section<Labelled> labelled,
         Gallery mostAnomalous,
-        Part<List<Gallery>> reconstructions,
-        Part<LatentView> latent,
-        Part<Generated> generated) {
+        Section<List<Gallery>> reconstructions,
+        Section<LatentView> latent,
+        Section<Generated> generated) {
 
     /** One image in a gallery; {@code reconstruction} is null where the gallery shows inputs only. */
     public record Example(String id, String label, float score, float[] input, float[] reconstruction) {}
@@ -57,7 +57,7 @@ public record ReportData(
      * @param note which images are shown (a seeded sample when there are many)
      */
     public record LatentView(String colouredBy, List<String> groups, int[] groupOf, double[][] pca,
-            double[] pcaExplained, Part<double[][]> tsne, String note) {}
+            double[] pcaExplained, Section<double[][]> tsne, String note) {}
 
     /** {@code count} images in the model input's space, {@code latentSize} the generator's input width. */
     public record Generated(float[] images, int count, int latentSize) {}

@@ -2,7 +2,7 @@ package dev.imageanomaly.trainer.train;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -21,7 +21,7 @@ import java.util.function.IntToDoubleFunction;
  * and log each epoch as a JSON line and a console line. At the end the block holds the best epoch's
  * parameters.
  */
-final class EpochLoop {
+public final class EpochLoop {
 
     private final PrintStream console;
     private final Path metricsLog;
@@ -31,12 +31,12 @@ final class EpochLoop {
      * @param console where the epoch lines go (null for none)
      * @param metricsLog JSON-lines file (and its CSV sibling) that get one line per epoch, appended (null for none)
      */
-    EpochLoop(PrintStream console, Path metricsLog) {
+    public EpochLoop(PrintStream console, Path metricsLog) {
         this(console, metricsLog, "");
     }
 
     /** @param label what the console lines start with, to tell apart the networks one job trains */
-    EpochLoop(PrintStream console, Path metricsLog, String label) {
+    public EpochLoop(PrintStream console, Path metricsLog, String label) {
         this.console = console;
         this.metricsLog = metricsLog;
         this.label = label;
@@ -48,10 +48,10 @@ final class EpochLoop {
      *     mean over the validation set, and their train/validation KS statistic is logged each epoch
      * @param learningRate the learning rate at the end of an epoch, for the log
      */
-    List<EpochMetrics> run(TrainingConfig config, Block block, NDManager manager, ImageSet train, ImageSet validation,
+    public List<EpochMetrics> run(TrainingConfig config, Block block, NDManager manager, SampleSet train, SampleSet validation,
             IntToDoubleFunction trainEpoch, PerImageScores scores, IntToDoubleFunction learningRate) {
         List<EpochMetrics> history = new ArrayList<>();
-        ImageSet driftSample = ScoreDrift.trainingSample(train, config.seed());
+        SampleSet driftSample = ScoreDrift.trainingSample(train, config.seed());
         try (EpochMetricsLog log = metricsLog == null ? EpochMetricsLog.none() : EpochMetricsLog.continuing(metricsLog)) {
             double bestLoss = Double.POSITIVE_INFINITY;
             byte[] bestParameters = null;
@@ -91,21 +91,21 @@ final class EpochLoop {
     }
 
     /** A bar redrawn in place only makes sense on a terminal; logs and CI get the epoch summary line alone. */
-    ProgressBar progressBar(TrainingConfig config, int epoch, int total) {
+    public ProgressBar progressBar(TrainingConfig config, int epoch, int total) {
         return progressBar(String.format("%sepoch %d/%d", label, epoch, config.epochs()), total);
     }
 
-    ProgressBar progressBar(String label, int total) {
+    public ProgressBar progressBar(String label, int total) {
         return console == null || System.console() == null ? null : new ProgressBar(console, label, total);
     }
 
-    void say(String format, Object... args) {
+    public void say(String format, Object... args) {
         if (console != null) {
             console.printf(format + "%n", args);
         }
     }
 
-    static byte[] snapshot(Block block) throws IOException {
+    public static byte[] snapshot(Block block) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             block.saveParameters(out);
@@ -113,7 +113,7 @@ final class EpochLoop {
         return bytes.toByteArray();
     }
 
-    static void restore(Block block, byte[] parameters, NDManager manager) throws IOException {
+    public static void restore(Block block, byte[] parameters, NDManager manager) throws IOException {
         if (parameters == null) {
             return;
         }

@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  */
 public final class EpochMetricsLog implements Closeable {
 
+    /** The log's name in a bundle; its CSV sibling is {@code training-metrics.csv}. */
+    public static final String FILE = "training-metrics.jsonl";
+
     private static final RecordComponent[] FIELDS = EpochMetrics.class.getRecordComponents();
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,6 +1,6 @@
 package dev.imageanomaly.trainer.train;
 
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 
 /**
  * The training objective of each image under the model being trained, by DJL's forward pass. The
@@ -8,12 +8,12 @@ import dev.imageanomaly.trainer.data.ImageSet;
  * on training and validation images (the overfitting signal, {@link ScoreDrift}).
  */
 @FunctionalInterface
-interface PerImageScores {
+public interface PerImageScores {
 
     /** @param batch {@code count} samples back to back */
     float[] of(float[] batch, int count);
 
-    default float[] of(ImageSet set, int batchSize) {
+    default float[] of(SampleSet set, int batchSize) {
         float[] scores = new float[set.count()];
         for (int start = 0; start < set.count(); start += batchSize) {
             int b = Math.min(batchSize, set.count() - start);

@@ -1,40 +1,52 @@
 package dev.imageanomaly.trainer.train;
 
 import java.io.PrintStream;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A one-line terminal progress bar with loss and throughput, redrawn in place. */
-final class ProgressBar {
+/**
+ * A one-line terminal progress bar for an epoch, with the running loss and throughput, drawn by the
+ * progressbar library; when the epoch ends the bar gives way to a one-line summary.
+ */
+public final class ProgressBar {
 
-    private static final int WIDTH = 30;
     private final PrintStream out;
     private final String label;
-    private final int total;
-    private final long start = System.nanoTime();
-    private long lastDraw;
+    private final me.tongfei.progressbar.ProgressBar bar;
 
     ProgressBar(PrintStream out, String label, int total) {
         this.out = out;
         this.label = label;
-        this.total = total;
+        this.bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
+                .setConsumer(new SameLine(out)).setUnit(" img", 1).showSpeed()
+                .clearDisplayOnFinish().build();
     }
 
-    void update(int done, int samples, double loss) {
-        long now = System.nanoTime();
-        if (done < total && now - lastDraw < 200_000_000L) {
-            return;
+    /** @param done samples seen so far in the epoch */
+    public void update(int done, double loss) {
+        bar.stepTo(done);
+        bar.setExtraMessage(String.format(" loss %.5f", loss));
+    }
+
+    /** The library ends a bar with a line break; the summary goes on the cleared line instead. */
+    private static final class SameLine extends ConsoleProgressBarConsumer {
+
+        SameLine(PrintStream out) {
+            super(out);
         }
-        lastDraw = now;
-        int filled = (int) ((long) WIDTH * done / Math.max(1, total));
-        double seconds = (now - start) / 1e9;
-        out.printf("\r%s [%s%s] %3d%% loss %.5f %6.0f img/s", label, "=".repeat(filled), " ".repeat(WIDTH - filled),
-                100L * done / Math.max(1, total), loss, samples / Math.max(seconds, 1e-9));
-        out.flush();
+
+        @Override
+        public void close() {
+            // no line break: finish() writes the summary over the cleared bar
+        }
     }
 
-    /** Replaces the bar with a summary line; the padding wipes what the longer bar left behind. */
-    void finish(String summary) {
-        String line = label + " " + summary;
-        out.printf("\r%s%s%n", line, " ".repeat(Math.max(0, label.length() + WIDTH + 40 - line.length())));
+    /** Clears the bar and prints the epoch's summary in its place. */
+    public void finish(String summary) {
+        bar.close();
+        out.println(label + " " + summary);
         out.flush();
     }
 }

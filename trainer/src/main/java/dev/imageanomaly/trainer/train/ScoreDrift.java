@@ -1,6 +1,6 @@
 package dev.imageanomaly.trainer.train;
 
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import java.util.Arrays;
 import java.util.Random;
@@ -22,7 +22,7 @@ public final class ScoreDrift {
      * A fixed, seeded subsample of at most {@value #TRAINING_SAMPLE} training images; the same images
      * every epoch, so a change of the statistic is a change of the model, not of the sample.
      */
-    public static ImageSet trainingSample(ImageSet train, long seed) {
+    public static SampleSet trainingSample(SampleSet train, long seed) {
         if (train.count() <= TRAINING_SAMPLE) {
             return train;
         }

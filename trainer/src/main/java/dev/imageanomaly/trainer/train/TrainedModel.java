@@ -7,12 +7,20 @@ import java.util.Map;
 /** A model after training, whatever its kind: what the bundle writer and the parity tests need of it. */
 public interface TrainedModel extends AutoCloseable {
 
-    TrainingConfig config();
+    TrainingRun run();
+
+    default TrainingConfig config() {
+        return run().config();
+    }
 
     /** One entry per epoch run (for ensembles and GANs, per epoch of the last phase). */
-    List<EpochMetrics> history();
+    default List<EpochMetrics> history() {
+        return run().history();
+    }
 
-    double trainingSeconds();
+    default double trainingSeconds() {
+        return run().seconds();
+    }
 
     /** The layers, in a line a person can read; recorded in the manifest. */
     String architecture();

@@ -1,7 +1,6 @@
 package dev.imageanomaly.trainer.train;
 
 import ai.djl.training.tracker.Tracker;
-import dev.imageanomaly.trainer.model.ModelKind;
 
 /**
  * Everything that decides how a model is trained; recorded in the bundle's manifest.
@@ -78,18 +77,9 @@ public record TrainingConfig(
         }
     }
 
-    /**
-     * The defaults of a kind. RandNet starts from small batches: its batch size grows each epoch,
-     * and starting at the others' 128 leaves each member too few updates to learn the data. The
-     * WGAN learns faster with more, smaller steps too.
-     */
+    /** The defaults of a kind; the batch size is the kind's own. */
     public static TrainingConfig defaults(ModelKind kind) {
-        int batchSize = switch (kind) {
-            case RANDNET -> 32;
-            case WGAN -> 64;
-            default -> 128;
-        };
-        return new TrainingConfig(kind, 10, batchSize, 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42,
+        return new TrainingConfig(kind, 10, kind.defaultBatchSize(), 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42,
                 VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), 0);
     }
 
@@ -110,6 +100,16 @@ public record TrainingConfig(
 
     public Tracker learningRateTracker(int stepsPerEpoch) {
         return schedule.tracker(learningRate, stepsPerEpoch, epochs);
+    }
+
+    /** The learning rate at the end of an epoch (numbered from 1), for the log. */
+    public double learningRateAfter(int epoch, int stepsPerEpoch) {
+        return learningRateTracker(stepsPerEpoch).getNewValue(epoch * stepsPerEpoch);
+    }
+
+    /** Optimizer steps in an epoch over {@code samples} at the configured batch size. */
+    public int stepsPerEpoch(int samples) {
+        return (samples + batchSize - 1) / batchSize;
     }
 
     public void validate() {

@@ -3,7 +3,7 @@ package dev.imageanomaly.trainer.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageanomaly.trainer.ShippedData;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ class QualityBenchmarkTest {
 
     @Test
     void theQuickBenchmarkMeasuresEveryProtocolAndWritesTheTables(@TempDir Path work) throws Exception {
-        QualityBenchmark.Options options = new QualityBenchmark.Options(List.of(ModelKind.AE), 20, 20, List.of(1), 42,
+        QualityBenchmark.Options options = new QualityBenchmark.Options(List.of(AutoencoderKinds.AE), 20, 20, List.of(1), 42,
                 work);
         QualityBenchmark benchmark = new QualityBenchmark(options, System.out);
 

@@ -105,7 +105,7 @@ class CsvTableTest {
         CsvTable allFeatures = CsvTable.read(new StringReader(csv), "inline", null);
         assertThat(allFeatures.columns()).containsExactly("class", "f1", "f2");
         assertThat(allFeatures.hasLabels()).isFalse();
-        assertThat(allFeatures.labels()).containsExactly(ImageSet.NO_LABEL, ImageSet.NO_LABEL);
+        assertThat(allFeatures.labels()).containsExactly(SampleSet.NO_LABEL, SampleSet.NO_LABEL);
     }
 
     @Test
@@ -114,7 +114,7 @@ class CsvTableTest {
 
         assertThat(table.columns()).containsExactly("x", "y");
         assertThat(table.hasLabels()).isFalse();
-        assertThat(table.labels()).containsOnly(ImageSet.NO_LABEL);
+        assertThat(table.labels()).containsOnly(SampleSet.NO_LABEL);
         assertThat(table.data()).containsExactly(1f, 2f, 3f, 4f);
     }
 

@@ -7,8 +7,11 @@ import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
+import dev.imageanomaly.trainer.kinds.randnet.RandNetKind;
+import dev.imageanomaly.trainer.kinds.vae.VaeKinds;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,27 +25,27 @@ class MnistVersusFashionTest {
 
     @Test
     void convAutoencoderSeparatesHeldOutDigitsFromFashionArticles(@TempDir Path bundles) throws Exception {
-        assertSeparates(ModelKind.CONV_AE, 10, bundles);
+        assertSeparates(AutoencoderKinds.CONV_AE, 10, bundles);
     }
 
     /** Measured 0.9985 at 10 epochs (conv-ae: 0.9927); 8 epochs keep the test shorter. */
     @Test
     void convVaeSeparatesHeldOutDigitsFromFashionArticlesByReconstructionProbability(@TempDir Path bundles)
             throws Exception {
-        assertSeparates(ModelKind.CONV_VAE, 8, bundles);
+        assertSeparates(VaeKinds.CONV_VAE, 8, bundles);
     }
 
     @Test
     void aRandNetEnsembleSeparatesBetterThanASingleAutoencoderOfTheSameSize(@TempDir Path bundles) throws Exception {
-        double single = auroc(ModelKind.AE, 10, bundles);
-        double ensemble = auroc(ModelKind.RANDNET, 10, bundles);
+        double single = auroc(AutoencoderKinds.AE, 10, bundles);
+        double ensemble = auroc(RandNetKind.RANDNET, 10, bundles);
 
         System.out.printf("ae AUROC %.4f, randnet AUROC %.4f%n", single, ensemble);
         assertThat(ensemble).isGreaterThan(single);
     }
 
     private static double auroc(ModelKind kind, int epochs, Path bundles) throws Exception {
-        ImageSet digits = ShippedData.mnist10k();
+        SampleSet digits = ShippedData.mnist10k();
         ModelBundle bundle = new TrainingJob(null).run(digits.where(i -> i < 8000), new TrainingJob.Request(
                 "mnist-" + kind.id(), "test", bundles, TrainingConfig.defaults(kind).withEpochs(epochs), 0.1, 0.01));
         try (ImageAnomalyDetector detector = ImageAnomalyDetector.load(bundle.directory(), EngineOptions.cpu())) {
@@ -52,10 +55,10 @@ class MnistVersusFashionTest {
     }
 
     private static void assertSeparates(ModelKind kind, int epochs, Path bundles) throws Exception {
-        ImageSet digits = ShippedData.mnist10k();
-        ImageSet trainDigits = digits.where(i -> i < 8000);
-        ImageSet heldOutDigits = digits.where(i -> i >= 8000);
-        ImageSet fashion = ShippedData.fashionTest().first(2000);
+        SampleSet digits = ShippedData.mnist10k();
+        SampleSet trainDigits = digits.where(i -> i < 8000);
+        SampleSet heldOutDigits = digits.where(i -> i >= 8000);
+        SampleSet fashion = ShippedData.fashionTest().first(2000);
 
         TrainingConfig config = TrainingConfig.defaults(kind).withEpochs(epochs);
         ModelBundle bundle = new TrainingJob(System.out).run(trainDigits,

@@ -5,28 +5,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.model.ModelKind;
-import dev.imageanomaly.trainer.train.ModelTrainers;
+import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The exported ONNX graph computes what DJL computes: every output of every kind, to 1e-4. */
 class OnnxParityTest {
 
     static final InputSpec SPEC = InputSpec.image(1, 28, 28);
 
+    static Stream<ModelKind> everyKind() {
+        return ModelKinds.all().stream();
+    }
+
     @ParameterizedTest
-    @EnumSource(ModelKind.class)
+    @MethodSource("everyKind")
     void onnxRuntimeMatchesDjlForwardPassOnRandomInputs(ModelKind kind) {
         Random random = new Random(7);
         TrainingConfig config = TrainingConfig.defaults(kind).withEpochs(1);
-        try (TrainedModel model = ModelTrainers.fit(randomImages(256, random), randomImages(64, random), config,
+        try (TrainedModel model = ModelKinds.fit(randomImages(256, random), randomImages(64, random), config,
                 null, null)) {
             ExportedModel exported = model.export("parity");
             int count = 16;
@@ -50,7 +55,7 @@ class OnnxParityTest {
         }
     }
 
-    static ImageSet randomImages(int count, Random random) {
+    static SampleSet randomImages(int count, Random random) {
         float[] data = new float[count * SPEC.sampleSize()];
         for (int i = 0; i < data.length; i++) {
             data[i] = random.nextFloat();
@@ -58,7 +63,7 @@ class OnnxParityTest {
         String[] ids = new String[count];
         java.util.Arrays.setAll(ids, i -> "random#" + i);
         int[] labels = new int[count];
-        java.util.Arrays.fill(labels, ImageSet.NO_LABEL);
-        return new ImageSet(SPEC, data, count, ids, labels);
+        java.util.Arrays.fill(labels, SampleSet.NO_LABEL);
+        return new SampleSet(SPEC, data, count, ids, labels);
     }
 }

@@ -3,6 +3,7 @@ package dev.imageanomaly.trainer.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ManifestException;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
@@ -10,7 +11,10 @@ import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.export.GeneratorFile;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
+import dev.imageanomaly.trainer.kinds.vae.VaeKinds;
+import dev.imageanomaly.trainer.kinds.wgan.WganKind;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +25,7 @@ class GenerateTest {
 
     @Test
     void aVaeBundleCarriesAVerifiedGeneratorThatSamplesImagesInTheInputRange(@TempDir Path root) throws Exception {
-        ModelBundle bundle = train(ModelKind.VAE, root);
+        ModelBundle bundle = train(VaeKinds.VAE, root);
 
         float[] images = new Generator(bundle).sample(16, 3);
 
@@ -34,7 +38,7 @@ class GenerateTest {
 
     @Test
     void aWganBundleGeneratesImagesInTheInputRangeFromItsGenerator(@TempDir Path root) throws Exception {
-        ModelBundle bundle = train(ModelKind.WGAN, root);
+        ModelBundle bundle = train(WganKind.WGAN, root);
 
         float[] images = new Generator(bundle).sample(16, 3);
 
@@ -47,8 +51,8 @@ class GenerateTest {
 
     @Test
     void aChangedGeneratorFileIsRefusedNamingTheHashField(@TempDir Path root) throws Exception {
-        ModelBundle bundle = train(ModelKind.VAE, root);
-        Files.write(bundle.directory().resolve(GeneratorFile.FILE), new byte[] {1, 2, 3});
+        ModelBundle bundle = train(VaeKinds.VAE, root);
+        Files.write(bundle.directory().resolve(GraphNames.GENERATOR_FILE), new byte[] {1, 2, 3});
 
         assertThatThrownBy(() -> new Generator(bundle)).isInstanceOf(ManifestException.class)
                 .hasMessageContaining("training." + GeneratorFile.SHA256_FACT);
@@ -56,7 +60,7 @@ class GenerateTest {
 
     @Test
     void aNonGenerativeBundleIsRefusedSayingWhichKindsCanGenerate(@TempDir Path root) throws Exception {
-        ModelBundle bundle = train(ModelKind.AE, root);
+        ModelBundle bundle = train(AutoencoderKinds.AE, root);
 
         assertThatThrownBy(() -> new Generator(bundle)).isInstanceOf(ManifestException.class)
                 .hasMessageContaining("kind ae").hasMessageContaining("only generative kinds");

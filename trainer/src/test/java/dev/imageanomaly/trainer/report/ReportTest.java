@@ -2,14 +2,14 @@ package dev.imageanomaly.trainer.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.Manifest;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
-import dev.imageanomaly.trainer.data.ImageSet;
-import dev.imageanomaly.trainer.export.AutoencoderExporter;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.export.OnnxGraph;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
 import dev.imageanomaly.trainer.train.LearningRateSchedule;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.awt.image.BufferedImage;
@@ -48,9 +48,9 @@ class ReportTest {
     @BeforeAll
     void trainAndEvaluateATinyModel(@TempDir Path work) throws IOException {
         this.work = work;
-        ImageSet digits = ShippedData.mnist10k();
-        TrainingConfig d = TrainingConfig.defaults(ModelKind.AE);
-        TrainingConfig config = new TrainingConfig(ModelKind.AE, 2, 32, 3e-3f, LearningRateSchedule.COSINE, 16, 64, 0,
+        SampleSet digits = ShippedData.mnist10k();
+        TrainingConfig d = TrainingConfig.defaults(AutoencoderKinds.AE);
+        TrainingConfig config = new TrainingConfig(AutoencoderKinds.AE, 2, 32, 3e-3f, LearningRateSchedule.COSINE, 16, 64, 0,
                 0.3f, 42, d.vae(), d.ensemble(), d.gan(), 0);
         bundle = new TrainingJob(System.out, true).run(digits.first(1000),
                 new TrainingJob.Request("report-test", "v1", work.resolve("models"), config, 0.1, 0.01));
@@ -113,8 +113,8 @@ class ReportTest {
     @Test
     void sectionsWhoseGraphOutputIsMissingAreOmittedWithTheReason() throws IOException {
         ModelBundle scoreOnly = ModelBundle.write(work.resolve("score-only"),
-                withOutputs(bundle.manifest(), List.of(AutoencoderExporter.SCORE)), bundle.onnxModel());
-        ImageSet digits = ShippedData.mnist10k().first(200);
+                withOutputs(bundle.manifest(), List.of(GraphNames.SCORE)), bundle.onnxModel());
+        SampleSet digits = ShippedData.mnist10k().first(200);
 
         Path index;
         try (ReportGatherer gatherer = ReportGatherer.open(scoreOnly)) {
@@ -132,11 +132,11 @@ class ReportTest {
     @Test
     void aGeneratorBesideTheModelAddsAnEightByEightGridOfSamples() throws IOException {
         ModelBundle withGenerator = copyOf(bundle, "with-generator");
-        Files.write(withGenerator.directory().resolve(GeneratorSamples.FILE), tinyGenerator(4, 28));
+        Files.write(withGenerator.directory().resolve(GraphNames.GENERATOR_FILE), tinyGenerator(4, 28));
 
         Path index;
         try (ReportGatherer gatherer = ReportGatherer.open(withGenerator)) {
-            ImageSet digits = ShippedData.mnist10k().first(100);
+            SampleSet digits = ShippedData.mnist10k().first(100);
             index = HtmlReport.write(gatherer.training(digits.first(80), digits.where(i -> i >= 80)),
                     work.resolve("generator-report"));
         }
@@ -153,7 +153,7 @@ class ReportTest {
     @Test
     void aGeneratorOfTheWrongImageSizeIsNamedNotDrawn() throws IOException {
         ModelBundle withGenerator = copyOf(bundle, "wrong-generator");
-        Files.write(withGenerator.directory().resolve(GeneratorSamples.FILE), tinyGenerator(4, 14));
+        Files.write(withGenerator.directory().resolve(GraphNames.GENERATOR_FILE), tinyGenerator(4, 14));
 
         var samples = GeneratorSamples.draw(withGenerator.directory(), withGenerator.manifest().input(), 64, 1);
 
@@ -227,12 +227,12 @@ class ReportTest {
             weights[i] = (float) random.nextGaussian();
         }
         OnnxGraph g = new OnnxGraph("generator");
-        String z = g.input(GeneratorSamples.INPUT, latentSize);
+        String z = g.input(GraphNames.GENERATOR_INPUT, latentSize);
         String dense = g.node("Gemm", z, g.floats("w", weights, latentSize, size * size),
                 g.floats("b", new float[size * size], size * size));
         String pixels = g.node("Sigmoid", dense);
-        g.node("Reshape", List.of(pixels, g.longs("shape", -1, 1, size, size)), List.of(), GeneratorSamples.OUTPUT);
-        g.output(GeneratorSamples.OUTPUT, 1, size, size);
+        g.node("Reshape", List.of(pixels, g.longs("shape", -1, 1, size, size)), List.of(), GraphNames.GENERATOR_OUTPUT);
+        g.output(GraphNames.GENERATOR_OUTPUT, 1, size, size);
         return g.toBytes("report-test");
     }
 }

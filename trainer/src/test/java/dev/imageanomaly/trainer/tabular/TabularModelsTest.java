@@ -12,27 +12,34 @@ import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.CsvTable;
 import dev.imageanomaly.trainer.data.FeatureTables;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.eval.DetectionMetrics;
 import dev.imageanomaly.trainer.eval.Evaluation;
 import dev.imageanomaly.trainer.eval.TabularProtocol;
-import dev.imageanomaly.trainer.model.ModelKind;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
+import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
+import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The dense kinds train on CSV feature vectors; the bundle carries the per-column standardization. */
 class TabularModelsTest {
 
-    private static ImageSet breastCancerTable() throws Exception {
+    private static SampleSet breastCancerTable() throws Exception {
         return FeatureTables.raw(CsvTable.read(ShippedData.path("tabular/breastw.csv")), "breastw");
     }
 
+    static Stream<ModelKind> denseKinds() {
+        return ModelKinds.all().stream().filter(ModelKind::dense);
+    }
+
     @ParameterizedTest
-    @EnumSource(value = ModelKind.class, names = {"AE", "DEEP_AE", "DENOISING_AE", "VAE", "RANDNET"})
+    @MethodSource("denseKinds")
     void everyDenseKindFindsTheMalignantTumoursOfTheWisconsinTable(ModelKind kind, @TempDir Path root) throws Exception {
         TabularProtocol protocol = TabularProtocol.split(breastCancerTable(), 1);
 
@@ -48,9 +55,9 @@ class TabularModelsTest {
     @Test
     void theManifestCarriesTheTrainingRowsColumnStatisticsAndTheDetectorAppliesThemToRawRows(@TempDir Path root)
             throws Exception {
-        ImageSet raw = breastCancerTable();
+        SampleSet raw = breastCancerTable();
         TabularProtocol protocol = TabularProtocol.split(raw, 1);
-        ModelBundle bundle = train(ModelKind.DEEP_AE, protocol.train(), root);
+        ModelBundle bundle = train(AutoencoderKinds.DEEP_AE, protocol.train(), root);
 
         InputSpec spec = bundle.manifest().input();
         assertThat(spec.isFeatures()).isTrue();
@@ -73,12 +80,12 @@ class TabularModelsTest {
     void aConvolutionalKindIsRefusedForFeatureVectorsNamingTheDenseKinds(@TempDir Path root) throws Exception {
         TabularProtocol protocol = TabularProtocol.split(breastCancerTable(), 1);
 
-        assertThatThrownBy(() -> train(ModelKind.CONV_AE, protocol.train(), root))
+        assertThatThrownBy(() -> train(AutoencoderKinds.CONV_AE, protocol.train(), root))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("conv-ae trains on images only").hasMessageContaining("deep-ae");
     }
 
-    private static ModelBundle train(ModelKind kind, ImageSet rows, Path root) throws Exception {
+    private static ModelBundle train(ModelKind kind, SampleSet rows, Path root) throws Exception {
         TrainingConfig config = TrainingConfig.defaults(kind).withEpochs(30);
         return new TrainingJob(null).run(rows, new TrainingJob.Request("breastw-" + kind.id(), "v1", root, config,
                 0.2, 0.05));

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
-import dev.imageanomaly.trainer.data.ImageSet;
+import dev.imageanomaly.trainer.data.SampleSet;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -77,22 +77,22 @@ class ScoreDriftTest {
 
     @Test
     void theTrainingSampleIsSeededAndCapped() {
-        ImageSet train = tinyImages(ScoreDrift.TRAINING_SAMPLE + 500);
+        SampleSet train = tinyImages(ScoreDrift.TRAINING_SAMPLE + 500);
 
-        ImageSet sample = ScoreDrift.trainingSample(train, 42);
+        SampleSet sample = ScoreDrift.trainingSample(train, 42);
 
         assertThat(sample.count()).isEqualTo(ScoreDrift.TRAINING_SAMPLE);
         assertThat(ScoreDrift.trainingSample(train, 42).ids()).isEqualTo(sample.ids());
         assertThat(Arrays.stream(sample.ids()).distinct().count()).isEqualTo(ScoreDrift.TRAINING_SAMPLE);
-        ImageSet small = tinyImages(10);
+        SampleSet small = tinyImages(10);
         assertThat(ScoreDrift.trainingSample(small, 42)).isSameAs(small);
     }
 
-    private static ImageSet tinyImages(int count) {
+    private static SampleSet tinyImages(int count) {
         InputSpec spec = InputSpec.image(1, 1, 1);
         String[] ids = new String[count];
         Arrays.setAll(ids, i -> "image#" + i);
         int[] labels = new int[count];
-        return new ImageSet(spec, new float[count], count, ids, labels);
+        return new SampleSet(spec, new float[count], count, ids, labels);
     }
 }
