@@ -2,6 +2,7 @@ package dev.imageanomaly.app;
 
 import dev.imageanomaly.schemas.ConfluentAvroSerializer;
 import dev.imageanomaly.schemas.SchemaRegistryClient;
+import dev.imageanomaly.schemas.SchemaRegistrySettings;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -23,13 +24,18 @@ final class ImagePublisher implements AutoCloseable {
     private final String topic;
 
     ImagePublisher(String bootstrapServers, String registryUrl, String topic) {
+        this(bootstrapServers, SchemaRegistrySettings.of(registryUrl), topic);
+    }
+
+    /** The registry client waits out a registry outage (up to its max wait) before a send gives up. */
+    ImagePublisher(String bootstrapServers, SchemaRegistrySettings registry, String topic) {
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new ByteArraySerializer());
-        this.serializer = new ConfluentAvroSerializer<>(new SchemaRegistryClient(registryUrl), true, false);
+        this.serializer = new ConfluentAvroSerializer<>(new SchemaRegistryClient(registry), true, false);
         this.topic = topic;
     }
 

@@ -31,12 +31,23 @@ final class MixedTraffic {
     private final LoadedImages digits;
     private final int[] heldOutDigits;
     private final LoadedImages fashion;
+    private final int cameras;
 
     /** @param heldOutDigits indexes of digits the model was not trained on, sent in this order */
     MixedTraffic(LoadedImages digits, int[] heldOutDigits, LoadedImages fashion) {
+        this(digits, heldOutDigits, fashion, 4);
+    }
+
+    private MixedTraffic(LoadedImages digits, int[] heldOutDigits, LoadedImages fashion, int cameras) {
         this.digits = digits;
         this.heldOutDigits = heldOutDigits;
         this.fashion = fashion;
+        this.cameras = cameras;
+    }
+
+    /** The same traffic from {@code n} cameras (record keys), e.g. to spread it over more partitions. */
+    MixedTraffic fromCameras(int n) {
+        return new MixedTraffic(digits, heldOutDigits, fashion, n);
     }
 
     /** @param rate events per second; 0 sends everything at once */
@@ -100,7 +111,7 @@ final class MixedTraffic {
         }
     }
 
-    private static String camera(int index) {
-        return "camera-" + (index % 4 + 1);
+    private String camera(int index) {
+        return "camera-" + (index % cameras + 1);
     }
 }

@@ -14,16 +14,24 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The scorer is killed with SIGKILL in the middle of a stream and started again: under
- * exactly_once_v2 no event is lost and none is scored twice, including events that sat in a
- * half-filled micro-batch when the process died.
+ * The scorer is killed with SIGKILL in the middle of a stream and started again under the same
+ * instance id: no event is lost, including events that sat in a half-filled micro-batch when the
+ * process died; under exactly_once_v2 none is scored twice, under at_least_once the duplicates are
+ * bounded by the commit interval. Static membership lets the restarted process take its partitions
+ * back at once instead of waiting out the dead one's session.
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class ScorerCrashRecoveryTest {
+
+    private static final int DIGITS = 1200;
+    private static final int FASHION = 300;
+    private static final int BROKEN = 20;
+    private static final double RATE = 250;
 
     private static EmbeddedStack stack;
     private final List<ScorerProcess> scorers = new ArrayList<>();
@@ -40,31 +48,32 @@ class ScorerCrashRecoveryTest {
         }
     }
 
-    @Test
-    void aScorerKilledMidStreamLosesAndDuplicatesNothingUnderExactlyOnce() throws Exception {
-        StreamTestTopics topics = StreamTestTopics.unique("crash");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
+    void aScorerKilledMidStreamAndRestartedLosesNothing(String guarantee) throws Exception {
+        StreamTestTopics topics = StreamTestTopics.unique("crash-" + guarantee.charAt(0));
         Path stateDir = Files.createDirectories(Path.of("target", "streams-state", topics.prefix()));
         Map<String, String> settings = Map.ofEntries(
                 Map.entry("bootstrap.servers", stack.bootstrapServers()),
                 Map.entry("schema.registry.url", stack.schemaRegistryUrl()),
                 Map.entry("application.id", topics.prefix()),
+                Map.entry("instance.id", "scorer-0"),
                 Map.entry("topic.images", topics.images()), Map.entry("topic.scores", topics.scores()),
                 Map.entry("topic.alerts", topics.alerts()), Map.entry("topic.dead.letters", topics.deadLetters()),
                 Map.entry("model.bundle", TestBundle.get().directory().toAbsolutePath().toString()),
                 Map.entry("execution.provider", "cpu"),
-                Map.entry("processing.guarantee", "exactly_once_v2"),
+                Map.entry("processing.guarantee", guarantee),
                 // Large batches with a long wait leave events buffered when the kill comes.
                 Map.entry("batch.max.size", "200"), Map.entry("batch.max.wait.ms", "500"),
-                Map.entry("state.dir", stateDir.toAbsolutePath().toString()),
-                // The killed member must leave the group quickly for the restarted one to take over.
-                Map.entry("streams.session.timeout.ms", "6000"), Map.entry("streams.heartbeat.interval.ms", "1500"));
+                Map.entry("state.dir", stateDir.toAbsolutePath().toString()));
 
         try (OutputCollector out = topics.collector(stack); ImagePublisher publisher = topics.publisher(stack)) {
             ScorerProcess first = startScorer(settings, "first");
+            MixedTraffic.Sent[] sent = new MixedTraffic.Sent[1];
             Thread publishing = new Thread(() -> {
                 try {
-                    new MixedTraffic(TestBundle.digits(), TestBundle.heldOutDigits(), TestBundle.fashion())
-                            .publish(publisher, 1200, 300, 20, 250);
+                    sent[0] = new MixedTraffic(TestBundle.digits(), TestBundle.heldOutDigits(), TestBundle.fashion())
+                            .publish(publisher, DIGITS, FASHION, BROKEN, RATE);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -72,22 +81,31 @@ class ScorerCrashRecoveryTest {
             publishing.start();
             assertThat(out.awaitOutcomes(300, Duration.ofSeconds(120))).as("first scorer made progress").isTrue();
             first.kill();
-            int beforeCrash = out.outcomes();
+            long killedAt = System.currentTimeMillis();
 
-            startScorer(settings, "restarted");
+            startScorer(settings, "restarted").awaitReady(Duration.ofSeconds(120));
+            long readyAt = System.currentTimeMillis();
             publishing.join();
-            int expected = 1200 + 300 + 20;
+            int expected = DIGITS + FASHION + BROKEN;
             assertThat(out.awaitOutcomes(expected, Duration.ofSeconds(240)))
-                    .as("all events came back after the restart (had %d before the kill)", beforeCrash).isTrue();
+                    .as("all events came back after the restart (%d of %d)", out.outcomes(), expected).isTrue();
             Thread.sleep(5000); // a duplicate would arrive in this window
 
-            Map<String, Long> scoresPerEvent = out.scores().stream().collect(Collectors.groupingBy(
-                    r -> r.value().getEventId(), Collectors.counting()));
-            assertThat(scoresPerEvent).hasSize(1500).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1L));
+            Accounting result = Accounting.of("SIGKILL and restart, " + guarantee, sent[0].anomalousTruth().keySet(),
+                    BROKEN, out, killedAt, readyAt + 10_000);
+            System.out.println(Accounting.header() + "\n" + result.row() + "\nrestarted scorer ready "
+                    + (readyAt - killedAt) + " ms after the kill (JVM start, model load, group join, state restore)");
+            assertThat(result.lost()).as("lost").isZero();
             Map<Long, Long> deadLettersPerOffset = out.deadLetters().stream().collect(Collectors.groupingBy(
                     d -> d.getSourcePartition() * 1_000_000_000L + d.getSourceOffset(), Collectors.counting()));
-            assertThat(deadLettersPerOffset).hasSize(20).allSatisfy((offset, count) -> assertThat(count).isEqualTo(1L));
-            assertThat(out.outcomes()).isEqualTo(expected);
+            assertThat(deadLettersPerOffset).hasSize(BROKEN);
+            if (guarantee.equals("exactly_once_v2")) {
+                assertThat(result.duplicated()).as("duplicated").isZero();
+                assertThat(out.outcomes()).isEqualTo(expected);
+            } else {
+                // at most about a commit interval (1 s) of events plus the half-filled batch: ~250 + 200
+                assertThat(result.duplicated()).as("duplicated").isLessThan(600);
+            }
         }
     }
 

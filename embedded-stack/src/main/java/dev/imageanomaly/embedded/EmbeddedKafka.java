@@ -84,11 +84,18 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path workDir;
     private final String bootstrapServers;
-    private final ChildJvm broker;
+    private final int brokerPort;
+    private final Settings settings;
+    private final Path config;
+    private volatile ChildJvm broker;
 
-    private EmbeddedKafka(Path workDir, String bootstrapServers, ChildJvm broker) {
+    private EmbeddedKafka(Path workDir, String bootstrapServers, int brokerPort, Settings settings, Path config,
+            ChildJvm broker) {
         this.workDir = workDir;
         this.bootstrapServers = bootstrapServers;
+        this.brokerPort = brokerPort;
+        this.settings = settings;
+        this.config = config;
         this.broker = broker;
     }
 
@@ -105,7 +112,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             int[] ports = FreePorts.pick(2);
             String bootstrap = "127.0.0.1:" + ports[0];
             Path config = writeServerProperties(workDir, ports[0], ports[1], settings);
-            Path logFile = workDir.resolve("kafka.log");
             Map<String, String> env = Map.of("CLASSPATH", childClasspath());
 
             ChildJvm.runToCompletion("kafka storage format",
@@ -113,12 +119,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                             "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString()),
                     env, workDir, workDir.resolve("format.log"), settings.startupTimeout());
 
-            broker = ChildJvm.launch("kafka broker", brokerJvmArgs(settings, config), env, workDir, logFile);
-            awaitListening(broker, ports[0], settings.startupTimeout());
-            awaitReady(broker, bootstrap, settings.startupTimeout());
+            broker = launchBroker(settings, config, workDir, ports[0], bootstrap);
             LOG.info("Kafka broker {} ready at {} in {} ms (pid {}, log {})", kafkaVersion(), bootstrap,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), broker.pid(), logFile);
-            return new EmbeddedKafka(workDir, bootstrap, broker);
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), broker.pid(), broker.logFile());
+            return new EmbeddedKafka(workDir, bootstrap, ports[0], settings, config, broker);
         } catch (RuntimeException e) {
             if (broker != null) {
                 broker.kill();
@@ -126,6 +130,38 @@ public final class EmbeddedKafka implements AutoCloseable {
             ChildJvm.deleteRecursively(workDir);
             throw e;
         }
+    }
+
+    private static ChildJvm launchBroker(Settings settings, Path config, Path workDir, int port, String bootstrap) {
+        ChildJvm broker = ChildJvm.launch("kafka broker", brokerJvmArgs(settings, config),
+                Map.of("CLASSPATH", childClasspath()), workDir, workDir.resolve("kafka.log"));
+        try {
+            awaitListening(broker, port, settings.startupTimeout());
+            awaitReady(broker, bootstrap, settings.startupTimeout());
+            return broker;
+        } catch (RuntimeException e) {
+            broker.kill();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops the broker gracefully and keeps its data, as an operator stops a broker for maintenance;
+     * {@link #restart()} brings the same broker back.
+     */
+    public void stop() {
+        broker.stop(Duration.ofSeconds(30));
+    }
+
+    /** Starts the stopped (or killed) broker again on the same port with the same data, and waits until it answers. */
+    public void restart() {
+        if (broker.isAlive()) {
+            throw new IllegalStateException("the broker is still running (pid " + broker.pid() + ")");
+        }
+        long began = System.nanoTime();
+        broker = launchBroker(settings, config, workDir, brokerPort, bootstrapServers);
+        LOG.info("Kafka broker restarted at {} in {} ms (pid {})", bootstrapServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), broker.pid());
     }
 
     /** {@code host:port} for {@code bootstrap.servers}. */

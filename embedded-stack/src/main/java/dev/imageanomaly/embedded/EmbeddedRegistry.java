@@ -16,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Apicurio Registry server (in-memory storage) running in a child JVM on a free loopback
- * port. Clients reach it through its Confluent-compatible API at {@link #url()}, so the same code
- * works against Confluent Schema Registry, Karapace or Redpanda.
+ * A real Apicurio Registry server running in a child JVM on a free loopback port, its storage an
+ * H2 database file in its work folder, so it can be stopped and restarted like a production registry
+ * with durable storage and still serve every schema under the same id. Clients reach it through its
+ * Confluent-compatible API at {@link #url()}, so the same code works against Confluent Schema
+ * Registry, Karapace or Redpanda.
  */
 public final class EmbeddedRegistry implements AutoCloseable {
 
@@ -49,11 +51,15 @@ public final class EmbeddedRegistry implements AutoCloseable {
 
     private final Path workDir;
     private final String baseUrl;
-    private final ChildJvm server;
+    private final List<String> jvmArgs;
+    private final Settings settings;
+    private volatile ChildJvm server;
 
-    private EmbeddedRegistry(Path workDir, String baseUrl, ChildJvm server) {
+    private EmbeddedRegistry(Path workDir, String baseUrl, List<String> jvmArgs, Settings settings, ChildJvm server) {
         this.workDir = workDir;
         this.baseUrl = baseUrl;
+        this.jvmArgs = jvmArgs;
+        this.settings = settings;
         this.server = server;
     }
 
@@ -70,7 +76,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
         try {
             int[] ports = FreePorts.pick(2);
             String baseUrl = "http://127.0.0.1:" + ports[0];
-            server = ChildJvm.launch("apicurio registry", List.of(
+            List<String> jvmArgs = List.of(
                     "-Xms64m", "-Xmx" + settings.maxHeap(),
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-Dquarkus.http.host=127.0.0.1",
@@ -83,11 +89,17 @@ public final class EmbeddedRegistry implements AutoCloseable {
                     "-Dquarkus.log.console.color=false",
                     "-Dapicurio.import.work-dir=" + workDir,
                     "-Dapicurio.storage.snapshot.location=" + workDir,
+                    // Durable storage (an H2 file instead of the default in-memory H2), so a restart
+                    // keeps every schema and id, as a production registry's database does.
+                    "-Dapicurio.storage.kind=sql", "-Dapicurio.storage.sql.kind=h2",
+                    "-Dapicurio.datasource.url=jdbc:h2:file:" + workDir.resolve("registry-db") + ";DB_CLOSE_ON_EXIT=FALSE",
+                    "-Dapicurio.datasource.username=sa", "-Dapicurio.datasource.password=sa",
                     // A development registry: let tests and demos delete what they registered.
                     "-Dapicurio.rest.deletion.artifact.enabled=true",
                     "-Dapicurio.rest.deletion.artifact-version.enabled=true",
                     "-Dapicurio.rest.deletion.group.enabled=true",
-                    "-jar", runnerJar.toString()), Map.of(), workDir, workDir.resolve("registry.log"));
+                    "-jar", runnerJar.toString());
+            server = ChildJvm.launch("apicurio registry", jvmArgs, Map.of(), workDir, workDir.resolve("registry.log"));
 
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             String url = baseUrl + CCOMPAT_PATH;
@@ -96,7 +108,7 @@ public final class EmbeddedRegistry implements AutoCloseable {
             LOG.info("Apicurio Registry {} ready at {} in {} ms (pid {}, log {})",
                     EmbeddedStackProperties.get("apicurio.version"), url,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), server.pid(), server.logFile());
-            return new EmbeddedRegistry(workDir, baseUrl, server);
+            return new EmbeddedRegistry(workDir, baseUrl, jvmArgs, settings, server);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.kill();
@@ -128,9 +140,27 @@ public final class EmbeddedRegistry implements AutoCloseable {
         return server.handle();
     }
 
-    /** Kills the server at once (SIGKILL). Its storage is in memory, so every schema is gone. */
+    /** Kills the server at once (SIGKILL). Its database file stays, so {@link #restart()} serves the same schemas. */
     public void kill() {
         server.kill();
+    }
+
+    /** Stops the server gracefully, keeping its storage. */
+    public void stop() {
+        server.stop(Duration.ofSeconds(20));
+    }
+
+    /** Starts the stopped (or killed) server again on the same port with the same storage, and waits until it answers. */
+    public void restart() {
+        if (server.isAlive()) {
+            throw new IllegalStateException("the registry is still running (pid " + server.pid() + ")");
+        }
+        long began = System.nanoTime();
+        server = ChildJvm.launch("apicurio registry", jvmArgs, Map.of(), workDir, workDir.resolve("registry.log"));
+        awaitReady(server, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), url(),
+                settings.startupTimeout());
+        LOG.info("Apicurio Registry restarted at {} in {} ms (pid {})", url(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began), server.pid());
     }
 
     @Override

@@ -52,7 +52,7 @@ public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Dese
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        this.registry = new SchemaRegistryClient(ConfluentAvroSerdeConfig.registryUrl(configs));
+        this.registry = new SchemaRegistryClient(SchemaRegistrySettings.fromConfig(configs));
         String readerClass = ConfluentAvroSerdeConfig.readerClass(configs);
         if (readerClass != null) {
             try {

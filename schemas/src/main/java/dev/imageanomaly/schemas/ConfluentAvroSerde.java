@@ -36,7 +36,7 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     /** From {@link ConfluentAvroSerdeConfig} keys ({@code schema.registry.url}, {@code auto.register.schemas}). */
     public static <T extends SpecificRecord> ConfluentAvroSerde<T> fromConfig(Class<T> type, Map<String, ?> configs,
             boolean isKey) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(ConfluentAvroSerdeConfig.registryUrl(configs));
+        SchemaRegistryClient registry = new SchemaRegistryClient(SchemaRegistrySettings.fromConfig(configs));
         return of(type, registry, ConfluentAvroSerdeConfig.autoRegister(configs), isKey);
     }
 

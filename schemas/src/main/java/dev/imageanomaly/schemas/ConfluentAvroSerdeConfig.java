@@ -1,13 +1,15 @@
 package dev.imageanomaly.schemas;
 
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigException;
 
-/** The configuration keys of the Confluent-format serdes, named as Confluent's own serdes name them. */
+/**
+ * The configuration keys of the Confluent-format serdes, named as Confluent's own serdes name them;
+ * how to reach the registry (URL, basic auth, TLS) is {@link SchemaRegistrySettings}'s.
+ */
 public final class ConfluentAvroSerdeConfig {
 
     /** Base URL of the registry's Confluent API. A comma-separated list is accepted; the first URL is used. */
-    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_URL = SchemaRegistrySettings.URL;
     /** Serializer: register the record's schema under the subject if it is not there (default true). */
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
     /**
@@ -17,14 +19,6 @@ public final class ConfluentAvroSerdeConfig {
     public static final String READER_CLASS = "avro.reader.class";
 
     private ConfluentAvroSerdeConfig() {
-    }
-
-    static String registryUrl(Map<String, ?> configs) {
-        Object value = configs.get(SCHEMA_REGISTRY_URL);
-        if (value == null || value.toString().isBlank()) {
-            throw new ConfigException(SCHEMA_REGISTRY_URL + " is required by the Confluent Avro serdes");
-        }
-        return value.toString().split(",")[0].trim();
     }
 
     static boolean autoRegister(Map<String, ?> configs) {

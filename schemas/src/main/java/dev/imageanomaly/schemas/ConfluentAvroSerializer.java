@@ -43,7 +43,7 @@ public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serial
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        this.registry = new SchemaRegistryClient(ConfluentAvroSerdeConfig.registryUrl(configs));
+        this.registry = new SchemaRegistryClient(SchemaRegistrySettings.fromConfig(configs));
         this.autoRegister = ConfluentAvroSerdeConfig.autoRegister(configs);
         this.isKey = isKey;
     }

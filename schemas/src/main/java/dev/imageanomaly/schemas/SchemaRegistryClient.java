@@ -20,31 +20,63 @@ import org.apache.avro.SchemaParseException;
  * A small client of the Confluent Schema Registry REST API, the API that Confluent Schema
  * Registry, Apicurio Registry (under {@code /apis/ccompat/v7}), Karapace and Redpanda all serve.
  * Only Avro schemas. Registrations and look-ups are cached both ways (subject + schema to id, id to
- * schema), since schemas under an id never change; the client is thread-safe.
+ * schema), since schemas under an id never change, so a registry outage only touches what was never
+ * seen; a call that needs the registry while it does not answer (or answers 5xx) retries with
+ * backoff for up to {@link SchemaRegistrySettings#maxWait()} and tells its {@link Availability}
+ * listener. Basic auth and TLS per {@link SchemaRegistrySettings}. Thread-safe.
  */
 public final class SchemaRegistryClient implements SchemaRegistry {
 
+    /** Told when calls wait for a registry that does not answer, and when it answers again. */
+    public interface Availability {
+        Availability IGNORED = new Availability() {
+            @Override
+            public void waiting(String action, Duration waited, SchemaRegistryException cause) {
+            }
+
+            @Override
+            public void answered() {
+            }
+        };
+
+        /** A call is retrying: {@code waited} so far, {@code cause} the last failure. */
+        void waiting(String action, Duration waited, SchemaRegistryException cause);
+
+        /** A call got an answer (any answer: the registry is reachable). */
+        void answered();
+    }
+
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private record SubjectSchema(String subject, Schema schema) {
     }
 
+    private final SchemaRegistrySettings settings;
     private final String baseUrl;
-    private final Duration timeout;
+    private final Availability availability;
     private final HttpClient http;
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     /** @param baseUrl e.g. {@code http://localhost:8081} or {@code http://host:8080/apis/ccompat/v7} */
     public SchemaRegistryClient(String baseUrl) {
-        this(baseUrl, Duration.ofSeconds(10));
+        this(SchemaRegistrySettings.of(baseUrl));
     }
 
-    public SchemaRegistryClient(String baseUrl, Duration timeout) {
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    public SchemaRegistryClient(SchemaRegistrySettings settings) {
+        this(settings, Availability.IGNORED);
+    }
+
+    public SchemaRegistryClient(SchemaRegistrySettings settings, Availability availability) {
+        this.settings = settings;
+        this.baseUrl = settings.url().endsWith("/") ? settings.url().substring(0, settings.url().length() - 1)
+                : settings.url();
+        this.availability = availability;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
+                .sslContext(settings.sslContext()).build();
     }
 
     public String baseUrl() {
@@ -119,10 +151,41 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         return JSON.createObjectNode().put("schema", schema.toString()).put("schemaType", "AVRO");
     }
 
+    /** One request, retried with backoff while the registry does not answer, up to the settings' max wait. */
     private JsonNode send(String method, String path, JsonNode body, String action) {
+        long start = System.nanoTime();
+        Duration backoff = FIRST_BACKOFF;
+        while (true) {
+            try {
+                JsonNode answer = sendOnce(method, path, body, action);
+                availability.answered();
+                return answer;
+            } catch (SchemaRegistryException e) {
+                Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                Duration left = settings.maxWait().minus(waited);
+                if (!e.isTransient() || left.isNegative() || left.isZero()) {
+                    if (!e.isTransient()) {
+                        availability.answered();
+                    }
+                    throw e;
+                }
+                availability.waiting(action, waited, e);
+                try {
+                    Thread.sleep(Math.min(backoff.toMillis(), left.toMillis()));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, JsonNode body, String action) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(timeout)
+                .timeout(settings.requestTimeout())
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        settings.authorization().ifPresent(value -> request.header("Authorization", value));
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE)
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));

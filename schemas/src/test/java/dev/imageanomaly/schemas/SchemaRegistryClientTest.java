@@ -120,7 +120,8 @@ class SchemaRegistryClientTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        SchemaRegistryClient client = new SchemaRegistryClient("http://127.0.0.1:" + closedPort, Duration.ofSeconds(2));
+        SchemaRegistryClient client = new SchemaRegistryClient(SchemaRegistrySettings.of("http://127.0.0.1:" + closedPort)
+                .withRequestTimeout(Duration.ofSeconds(2)).withMaxWait(Duration.ZERO));
 
         assertThatThrownBy(() -> client.schemaById(1))
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {

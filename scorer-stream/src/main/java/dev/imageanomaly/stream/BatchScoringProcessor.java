@@ -1,5 +1,6 @@
 package dev.imageanomaly.stream;
 
+import dev.imageanomaly.schemas.SchemaRegistryException;
 import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.DeadLetter;
@@ -133,6 +134,10 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
                     e.getCause() == null ? Map.of() : Map.of("exception", e.getCause().getClass().getName()));
             forget(storedSequence);
             return false;
+        } catch (SchemaRegistryException e) {
+            // Not the record's fault (a registry away or refusing us): never dead-letter for it. The
+            // client has already waited; the thread fails and a fresh one retries from the last commit.
+            throw e;
         } catch (RuntimeException e) {
             // A defect, not bad input: the record still leaves as a dead letter, with the evidence.
             log.warn("processing {}-{}@{} failed; dead-lettering it", pending.topic(), pending.partition(),

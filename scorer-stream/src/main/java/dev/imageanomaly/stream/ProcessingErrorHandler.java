@@ -1,5 +1,6 @@
 package dev.imageanomaly.stream;
 
+import dev.imageanomaly.schemas.SchemaRegistryException;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -11,6 +12,8 @@ import org.slf4j.LoggerFactory;
  * The last line of defence for one record: the processor turns every failure it can foresee into a
  * dead letter; if even that throws (the dead letter cannot be built or forwarded), the record is
  * logged with its coordinates, counted and skipped, so one record can never stop its partition.
+ * Except when the schema registry is the trouble: that is no record's fault, so the thread fails
+ * and a fresh one retries from the last commit, and nothing is skipped.
  */
 public final class ProcessingErrorHandler implements ProcessingExceptionHandler {
 
@@ -25,6 +28,11 @@ public final class ProcessingErrorHandler implements ProcessingExceptionHandler 
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException) {
+                return Response.fail();
+            }
+        }
         log.error("record {}-{}@{} could not be processed nor dead-lettered; skipping it", context.topic(),
                 context.partition(), context.offset(), exception);
         if (metrics != null) {

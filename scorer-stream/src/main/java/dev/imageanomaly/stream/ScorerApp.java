@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
@@ -35,12 +34,15 @@ public final class ScorerApp implements AutoCloseable {
     private final ImageAnomalyDetector detector;
     private final KafkaStreams streams;
     private final ScorerMetrics metrics;
+    private final Reachability reachability;
     private final HttpEndpoints http;
 
-    private ScorerApp(ImageAnomalyDetector detector, KafkaStreams streams, ScorerMetrics metrics, HttpEndpoints http) {
+    private ScorerApp(ImageAnomalyDetector detector, KafkaStreams streams, ScorerMetrics metrics,
+            Reachability reachability, HttpEndpoints http) {
         this.detector = detector;
         this.streams = streams;
         this.metrics = metrics;
+        this.reachability = reachability;
         this.http = http;
     }
 
@@ -49,21 +51,24 @@ public final class ScorerApp implements AutoCloseable {
         Manifest m = detector.manifest();
         log.info("model {} {} ({}), threshold {}, provider {}", m.name(), m.version(), m.kind(),
                 detector.threshold(), detector.executionProvider());
+        ScorerMetrics metrics = new ScorerMetrics();
+        Reachability reachability = new Reachability(metrics);
         try {
+            Properties props = streamsProperties(config, metrics);
+            Map<String, Object> adminConfig = new StreamsConfig(props).getAdminConfigs("image-anomaly-scorer-admin");
             if (config.createTopics()) {
-                createMissingTopics(config);
+                createMissingTopics(config, adminConfig);
             }
-            ScorerMetrics metrics = new ScorerMetrics();
             metrics.registerModelInfo(m.name(), m.version(), m.kind(), detector.executionProvider().name());
-            KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, detector, metrics,
-                    new SchemaRegistryClient(config.schemaRegistryUrl())),
-                    streamsProperties(config, metrics));
+            SchemaRegistryClient registry = new SchemaRegistryClient(config.schemaRegistrySettings(), reachability);
+            ScoringTopology.registerOutputSchemas(config, registry);
+            KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, detector, metrics, registry), props);
             Liveness liveness = new Liveness(config.livenessStallTimeout(), metrics::lastProgressMillis,
                     () -> consumerLag(streams));
             streams.setUncaughtExceptionHandler(e -> {
                 // Bad records never get here (they are dead-lettered, or skipped by ProcessingErrorHandler);
-                // this is infrastructure trouble, which a fresh thread retries. If it keeps failing,
-                // liveness fails after the stall timeout and the orchestrator restarts the process.
+                // this is infrastructure trouble, which a fresh thread retries from the last commit. If
+                // it keeps failing, liveness fails after the stall timeout and the orchestrator restarts us.
                 log.error("stream thread failed; replacing it", e);
                 metrics.threadReplacements.inc();
                 liveness.threadDied(System.currentTimeMillis());
@@ -75,17 +80,21 @@ public final class ScorerApp implements AutoCloseable {
                     new HttpEndpoints.Check(() -> liveness.isLive(System.currentTimeMillis())
                             && streams.state() != KafkaStreams.State.ERROR,
                             () -> "streams " + streams.state() + ", " + liveness.describe(System.currentTimeMillis())),
-                    new HttpEndpoints.Check(() -> streams.state() == KafkaStreams.State.RUNNING,
-                            () -> "streams " + streams.state() + ", model " + m.name() + " " + m.version()));
+                    new HttpEndpoints.Check(() -> streams.state() == KafkaStreams.State.RUNNING && reachability.allUp(),
+                            () -> "streams " + streams.state() + ", " + reachability.describe() + ", model " + m.name()
+                                    + " " + m.version()));
+            reachability.probeBrokers(adminConfig);
             streams.start();
-            log.info("scoring {} -> {}, {} (alerts), {} (dead letters); batches of up to {} within {} ms; http on :{}",
+            log.info("scoring {} -> {}, {} (alerts), {} (dead letters); batches of up to {} within {} ms; http on {}:{}",
                     config.imagesTopic(), config.scoresTopic(), config.alertsTopic(), config.deadLetterTopic(),
-                    config.batchMaxSize(), config.batchMaxWait().toMillis(), http.port());
-            return new ScorerApp(detector, streams, metrics, http);
+                    config.batchMaxSize(), config.batchMaxWait().toMillis(), config.httpBindAddress(), http.port());
+            return new ScorerApp(detector, streams, metrics, reachability, http);
         } catch (IOException e) {
+            reachability.close();
             detector.close();
             throw new UncheckedIOException("cannot open the HTTP port " + config.httpPort(), e);
         } catch (RuntimeException e) {
+            reachability.close();
             detector.close();
             throw e;
         }
@@ -100,9 +109,9 @@ public final class ScorerApp implements AutoCloseable {
         return props;
     }
 
-    static void createMissingTopics(ScorerConfig config) {
-        Map<String, Object> adminProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(adminProps)) {
+    /** With the same client settings as Kafka Streams, so TLS and SASL apply here too. */
+    static void createMissingTopics(ScorerConfig config, Map<String, Object> adminConfig) {
+        try (Admin admin = Admin.create(adminConfig)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = List.of(config.imagesTopic(), config.scoresTopic(), config.alertsTopic(),
                             config.deadLetterTopic()).stream().distinct()
@@ -166,6 +175,7 @@ public final class ScorerApp implements AutoCloseable {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        reachability.close();
         http.close();
         detector.close();
     }

@@ -1,5 +1,6 @@
 package dev.imageanomaly.stream;
 
+import dev.imageanomaly.schemas.SchemaRegistrySettings;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.ExecutionProvider;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -22,6 +24,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -46,6 +49,19 @@ public final class ScorerConfig extends AbstractConfig {
             .define("schema.registry.url", Type.STRING, "http://localhost:8081/apis/ccompat/v7",
                     new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Base URL of a registry serving the Confluent Schema Registry REST API.")
+            .define("schema.registry.basic.auth.user.info", Type.PASSWORD, "", Importance.MEDIUM,
+                    "user:password for the registry's HTTP basic auth (Confluent's basic.auth.user.info); empty: none.")
+            .define("schema.registry.ssl.truststore.location", Type.STRING, "", Importance.MEDIUM,
+                    "Truststore (PKCS12 or JKS) with the CA of a registry served over https; empty: the JDK's CAs.")
+            .define("schema.registry.ssl.truststore.password", Type.PASSWORD, "", Importance.MEDIUM,
+                    "Password of the registry truststore.")
+            .define("schema.registry.ssl.truststore.type", Type.STRING, "PKCS12",
+                    ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"), Importance.LOW,
+                    "Type of the registry truststore.")
+            .define("schema.registry.max.wait.ms", Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "How long a look-up of a schema never seen before waits, retrying with backoff, for a registry "
+                            + "that does not answer; meanwhile /health/ready fails. Schemas already seen are cached "
+                            + "and need no registry.")
             .define("application.id", Type.STRING, "image-anomaly-scorer", new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Kafka Streams application id: the consumer group and the prefix of internal "
                             + "topics. Instances with the same id share the partitions.")
@@ -85,6 +101,10 @@ public final class ScorerConfig extends AbstractConfig {
                     Importance.MEDIUM, "at_least_once or exactly_once_v2.")
             .define("num.stream.threads", Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Stream threads of this instance, each scoring its own partitions.")
+            .define("instance.id", Type.STRING, "", Importance.MEDIUM,
+                    "A name for this instance that survives its restarts (a StatefulSet pod name, a host name): "
+                            + "static group membership, so a restarted instance takes its partitions back at once "
+                            + "instead of waiting out the session timeout. Empty: dynamic membership.")
             .define("state.dir", Type.STRING, "", Importance.LOW,
                     "Folder of the buffered-events store (Kafka Streams' default when empty).")
             // Alerts.
@@ -178,17 +198,14 @@ public final class ScorerConfig extends AbstractConfig {
         StringBuilder out = new StringBuilder("# Streaming scorer settings and their defaults. Override in a file "
                 + "(--config FILE), with SCORER_<KEY> environment variables\n# (dots as underscores), or --set "
                 + "key=value. Keys starting with streams. go to Kafka Streams without the prefix.\n");
-        DEFINITION.configKeys().values().stream().sorted(Comparator.comparing(k -> order(k.name))).forEach(k -> {
+        // ConfigDef keeps the keys in the order they were defined: grouped as above.
+        DEFINITION.configKeys().values().forEach(k -> {
             out.append("\n# ").append(k.documentation).append('\n');
             Object value = k.defaultValue;
-            out.append(k.name).append('=').append(value instanceof List<?> l
+            out.append(k.name).append('=').append(value == null ? "" : value instanceof List<?> l
                     ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(value)).append('\n');
         });
         return out.toString();
-    }
-
-    private static int order(String key) {
-        return List.copyOf(DEFINITION.names()).indexOf(key);
     }
 
     private static void refuseUnknownKeys(Map<String, String> values) {
@@ -235,6 +252,25 @@ public final class ScorerConfig extends AbstractConfig {
 
     public String schemaRegistryUrl() {
         return getString("schema.registry.url");
+    }
+
+    /** The registry's URL, credentials and truststore, under the keys Confluent's clients use. */
+    public SchemaRegistrySettings schemaRegistrySettings() {
+        Map<String, Object> registry = new HashMap<>();
+        registry.put(SchemaRegistrySettings.URL, schemaRegistryUrl());
+        Password userInfo = getPassword("schema.registry.basic.auth.user.info");
+        if (userInfo != null && !userInfo.value().isBlank()) {
+            registry.put(SchemaRegistrySettings.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
+            registry.put(SchemaRegistrySettings.BASIC_AUTH_USER_INFO, userInfo.value());
+        }
+        registry.put(SchemaRegistrySettings.TRUSTSTORE_LOCATION, getString("schema.registry.ssl.truststore.location"));
+        Password trustPassword = getPassword("schema.registry.ssl.truststore.password");
+        if (trustPassword != null) {
+            registry.put(SchemaRegistrySettings.TRUSTSTORE_PASSWORD, trustPassword.value());
+        }
+        registry.put(SchemaRegistrySettings.TRUSTSTORE_TYPE, getString("schema.registry.ssl.truststore.type"));
+        registry.put(SchemaRegistrySettings.MAX_WAIT_MS, getLong("schema.registry.max.wait.ms").toString());
+        return SchemaRegistrySettings.fromConfig(registry);
     }
 
     public String applicationId() {
@@ -358,6 +394,22 @@ public final class ScorerConfig extends AbstractConfig {
         s.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt("num.stream.threads"));
         // Batches wait at most batch.max.wait.ms; polling must not make them wait longer.
         s.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, batchMaxWait().toMillis()));
+        // Defaults chosen for this workload (every one can be overridden with streams.<key>):
+        // at_least_once commits every 30 s by default, so a crash re-emits up to 30 s of outputs;
+        // every second bounds that to about one second of events, for a commit a second.
+        if (processingGuarantee().equals(StreamsConfig.AT_LEAST_ONCE)) {
+            s.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
+        }
+        // A dead instance's partitions move after the session timeout; 45 s (Kafka's default) is
+        // a long pause for a scorer, 15 s still rides out a long GC pause.
+        s.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000);
+        s.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        // A warm copy of the buffer store on another instance: failover needs no changelog replay.
+        s.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
+        if (!getString("instance.id").isEmpty()) {
+            // Kafka Streams appends each stream thread's index to it.
+            s.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, getString("instance.id"));
+        }
         // This topology has no global stores; enabling the handler there only silences Kafka 4.x's start-up warning.
         s.put("processing.exception.handler.global.enabled", true);
         // Buffered events go to the changelog with a little more than the input record's bytes, and

@@ -46,6 +46,8 @@ public final class ScorerMetrics {
             .labelNames("reason").register(registry);
     final Counter threadReplacements = Counter.builder().name("scorer_stream_thread_replacements")
             .help("Stream threads that died and were replaced").register(registry);
+    final Counter registryWaits = Counter.builder().name("scorer_schema_registry_waits")
+            .help("Retries of a schema registry call while the registry did not answer").register(registry);
 
     private volatile long lastProgressMillis = System.currentTimeMillis();
 

@@ -68,6 +68,16 @@ public final class ScoringTopology {
         return topology;
     }
 
+    /**
+     * Registers the schemas of the outputs before the first event, so a registry outage later never
+     * holds up an output: the serializers find every id in their cache.
+     */
+    public static void registerOutputSchemas(ScorerConfig config, SchemaRegistry registry) {
+        registry.register(config.scoresTopic() + "-value", AnomalyScore.getClassSchema());
+        registry.register(config.alertsTopic() + "-value", AnomalyAlert.getClassSchema());
+        registry.register(config.deadLetterTopic() + "-value", DeadLetter.getClassSchema());
+    }
+
     /** The processor forwards plain objects to named sinks; each sink's serializer knows its one type. */
     @SuppressWarnings("unchecked")
     private static <T extends org.apache.avro.specific.SpecificRecord> Serializer<Object> avro(
