@@ -6,6 +6,7 @@ import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,14 +47,14 @@ final class AlertsCommand implements Callable<Integer> {
         if (thumbnails != null) {
             Files.createDirectories(thumbnails);
         }
-        var reader = new ConfluentAvroDeserializer<>(new SchemaRegistryClient(kafka.registry), AnomalyAlert.class);
+        var reader = new ConfluentAvroDeserializer<>(new SchemaRegistryClient(kafka.registry()), AnomalyAlert.class);
         int seen = 0;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, group,
+        Map<String, Object> config = new HashMap<>(kafka.kafkaClient());
+        config.putAll(Map.of(ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             while (max == null || seen < max) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {

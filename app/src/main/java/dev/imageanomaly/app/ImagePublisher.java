@@ -4,6 +4,7 @@ import dev.imageanomaly.schemas.ConfluentAvroSerializer;
 import dev.imageanomaly.schemas.SchemaRegistryClient;
 import dev.imageanomaly.schemas.SchemaRegistrySettings;
 import dev.imageanomaly.schemas.avro.ImageEvent;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,17 +25,25 @@ final class ImagePublisher implements AutoCloseable {
     private final String topic;
 
     ImagePublisher(String bootstrapServers, String registryUrl, String topic) {
-        this(bootstrapServers, SchemaRegistrySettings.of(registryUrl), topic);
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), SchemaRegistrySettings.of(registryUrl),
+                topic);
     }
 
-    /** The registry client waits out a registry outage (up to its max wait) before a send gives up. */
     ImagePublisher(String bootstrapServers, SchemaRegistrySettings registry, String topic) {
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), registry, topic);
+    }
+
+    /**
+     * @param client the producer's settings: the brokers and any TLS or SASL settings
+     * @param registry the registry client waits out a registry outage (up to its max wait) before a send gives up
+     */
+    ImagePublisher(Map<String, Object> client, SchemaRegistrySettings registry, String topic) {
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 5),
-                new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.LINGER_MS_CONFIG, 5));
+        config.putAll(client);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.serializer = new ConfluentAvroSerializer<>(new SchemaRegistryClient(registry), true, false);
         this.topic = topic;
     }

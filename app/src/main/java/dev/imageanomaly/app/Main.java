@@ -19,7 +19,8 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine commandLine = TrainerCli.withCommands(new CommandLine(new Main()).addSubcommand(DemoCommand.class));
         List.of(BenchStreamCommand.class, ServeCommand.class, ProduceCommand.class, AlertsCommand.class,
-                CommandLine.HelpCommand.class).forEach(commandLine::addSubcommand);
+                ModelsCommand.class, RolloutCommand.class, DriftCommand.class, CommandLine.HelpCommand.class)
+                .forEach(commandLine::addSubcommand);
         return TrainerCli.withErrorHandling(commandLine);
     }
 }

@@ -37,7 +37,7 @@ final class ProduceCommand implements Callable<Integer> {
         LoadedImages images = ImageSources.load(input, null);
         int count = limit == null ? images.images().size() : Math.min(limit, images.images().size());
         long start = System.nanoTime();
-        try (ImagePublisher publisher = new ImagePublisher(kafka.bootstrapServers, kafka.registry, topic)) {
+        try (ImagePublisher publisher = new ImagePublisher(kafka.kafkaClient(), kafka.registry(), topic)) {
             for (int i = 0; i < count; i++) {
                 if (rate > 0) {
                     long due = start + (long) (i * 1e9 / rate);

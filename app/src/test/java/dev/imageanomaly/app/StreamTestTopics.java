@@ -32,6 +32,14 @@ record StreamTestTopics(String prefix) {
         return prefix + ".dlq";
     }
 
+    String shadowScores() {
+        return prefix + ".shadow";
+    }
+
+    String drift() {
+        return prefix + ".drift";
+    }
+
     ScorerConfig scorerConfig(EmbeddedStack stack, ModelBundle bundle, String guarantee, Map<String, String> extra)
             throws java.io.IOException {
         Map<String, String> settings = new HashMap<>(Map.of(
@@ -45,6 +53,8 @@ record StreamTestTopics(String prefix) {
                 "http.port", "0"));
         settings.put("state.dir", Files.createDirectories(Path.of("target", "streams-state", prefix)).toString());
         settings.put("execution.provider", "cpu");
+        settings.put("topic.shadow.scores", shadowScores());
+        settings.put("topic.drift", drift());
         settings.putAll(extra);
         return ScorerConfig.load(null, Map.of(), settings);
     }

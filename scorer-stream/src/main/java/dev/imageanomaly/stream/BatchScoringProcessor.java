@@ -5,6 +5,7 @@ import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.DeadLetter;
 import dev.imageanomaly.schemas.avro.DeadLetterReason;
+import dev.imageanomaly.schemas.avro.DriftAlert;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.Prediction;
@@ -42,10 +43,12 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     /** A buffered event: its store key, what is persisted, and what scoring and emitting need. */
     private record Entry(long sequence, PendingImage pending, ImageEvent event, DecodedImage image, float[] input) {}
 
-    private final ImageAnomalyDetector detector;
+    private final ModelRollout models;
     private final ImageEventDecoder decoder;
     private final Alerts alerts;
     private final DeadLetters deadLetters;
+    private final DriftWatch drift;
+    private final ShadowComparison shadowComparison;
     private final ScorerMetrics metrics;
     private final int maxBatch;
     private final Duration maxWait;
@@ -56,12 +59,14 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     private long nextSequence;
     private boolean restored;
 
-    BatchScoringProcessor(ImageAnomalyDetector detector, ImageEventDecoder decoder, Alerts alerts,
-            DeadLetters deadLetters, ScorerMetrics metrics, int maxBatch, Duration maxWait) {
-        this.detector = detector;
+    BatchScoringProcessor(ModelRollout models, ImageEventDecoder decoder, Alerts alerts, DeadLetters deadLetters,
+            DriftWatch drift, ShadowComparison shadowComparison, ScorerMetrics metrics, int maxBatch, Duration maxWait) {
+        this.models = models;
         this.decoder = decoder;
         this.alerts = alerts;
         this.deadLetters = deadLetters;
+        this.drift = drift;
+        this.shadowComparison = shadowComparison;
         this.metrics = metrics;
         this.maxBatch = maxBatch;
         this.maxWait = maxWait;
@@ -128,7 +133,9 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         try {
             ImageEventDecoder.Decoded d = decoder.decode(pending.topic(), pending.key(), pending.value(), now());
             long sequence = storedSequence != null ? storedSequence : nextSequence;
-            entry = new Entry(sequence, pending, d.event(), d.image(), detector.preprocessor().toInput(d.image()));
+            // Any model the rollout may swap in takes the same input, so this preparation holds for it too.
+            entry = new Entry(sequence, pending, d.event(), d.image(),
+                    models.serving().live().preprocessor().toInput(d.image()));
         } catch (RejectedRecordException e) {
             deadLetter(pending, e.reason(), e.getMessage(),
                     e.getCause() == null ? Map.of() : Map.of("exception", e.getCause().getClass().getName()));
@@ -162,9 +169,12 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         }
     }
 
+    /** Scores the batch with one snapshot of the serving models, so it is scored wholly by one live model. */
     private void flush() {
+        ModelRollout.Serving serving = models.serving();
+        ImageAnomalyDetector live = serving.live();
         int n = batch.size();
-        int size = detector.preprocessor().spec().sampleSize();
+        int size = live.preprocessor().spec().sampleSize();
         float[] inputs = new float[n * size];
         for (int i = 0; i < n; i++) {
             System.arraycopy(batch.get(i).input(), 0, inputs, i * size, size);
@@ -172,7 +182,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         long start = System.nanoTime();
         float[] scores;
         try {
-            scores = detector.decisionFunction(inputs, n);
+            scores = live.decisionFunction(inputs, n);
         } catch (RuntimeException e) {
             log.error("scoring a batch of {} failed; routing it to the dead-letter topic", n, e);
             for (Entry entry : batch) {
@@ -186,29 +196,78 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         metrics.scoringLatency.observe((System.nanoTime() - start) / 1e9);
         metrics.batchSize.observe(n);
         Instant now = now();
+        List<DriftWatch.Observation> observations = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            emit(batch.get(i), scores[i], now);
-            store.delete(batch.get(i).sequence());
+            Entry entry = batch.get(i);
+            if (emit(entry, live, scores[i], now)) {
+                observations.add(new DriftWatch.Observation(entry.event().getSource(), scores[i],
+                        entry.event().getEventTime()));
+            }
+            store.delete(entry.sequence());
+        }
+        if (serving.shadow() != null) {
+            scoreByShadow(serving, inputs, scores, now);
+        }
+        for (DriftAlert alert : drift.observe(live.manifest(), observations, now)) {
+            context.forward(new Record<>(alert.getSource(), (Object) alert, now.toEpochMilli()), ScoringTopology.DRIFT_SINK);
+            metrics.driftAlerts.labelValues(alert.getState().name()).inc();
+            log.warn("drift {}: source {}, {} {} (level {}), model {} {}", alert.getState(), alert.getSource(),
+                    alert.getStatistic(), String.format("%.3f", alert.getValue()), alert.getLevel(),
+                    alert.getModelName(), alert.getModelVersion());
         }
         batch.clear();
         metrics.progress();
     }
 
-    /** The event's score and, above the threshold, its alert; built before either is sent, so a failure sends neither. */
-    private void emit(Entry entry, double score, Instant now) {
+    /**
+     * The shadow's scores of the same batch, to their own topic and never to alerts; a shadow that
+     * fails costs the live outputs nothing.
+     */
+    private void scoreByShadow(ModelRollout.Serving serving, float[] inputs, float[] liveScores, Instant now) {
+        ImageAnomalyDetector shadow = serving.shadow();
+        float[] shadowScores;
+        try {
+            shadowScores = shadow.decisionFunction(inputs, batch.size());
+        } catch (RuntimeException e) {
+            metrics.shadowFailures.inc();
+            log.warn("shadow model {} {} failed on a batch of {}", shadow.manifest().name(), shadow.manifest().version(),
+                    batch.size(), e);
+            return;
+        }
+        shadowComparison.follow(serving);
+        for (int i = 0; i < batch.size(); i++) {
+            Entry entry = batch.get(i);
+            Prediction shadowPrediction = Prediction.of(shadowScores[i], shadow.threshold());
+            AnomalyScore out = Scores.score(entry.event(), shadow.manifest(), shadowPrediction,
+                    entry.pending().receivedAtMillis(), now);
+            context.forward(new Record<>(entry.pending().keyText(), (Object) out, entry.pending().timestamp()),
+                    ScoringTopology.SHADOW_SCORES_SINK);
+            shadowComparison.add(liveScores[i], serving.live().isAnomalous(liveScores[i]), shadowScores[i],
+                    shadowPrediction.anomalous());
+        }
+        metrics.shadowScored.inc(batch.size());
+    }
+
+    /**
+     * The event's score and, above the threshold, its alert; built before either is sent, so a
+     * failure sends neither (the event becomes a dead letter instead).
+     *
+     * @return whether the event was scored
+     */
+    private boolean emit(Entry entry, ImageAnomalyDetector live, double score, Instant now) {
         ImageEvent event = entry.event();
         AnomalyScore out;
         AnomalyAlert alert;
         try {
-            Prediction prediction = Prediction.of(score, detector.threshold());
-            out = Scores.score(event, detector.manifest(), prediction, entry.pending().receivedAtMillis(), now);
+            Prediction prediction = Prediction.of(score, live.threshold());
+            out = Scores.score(event, live.manifest(), prediction, entry.pending().receivedAtMillis(), now);
             alert = prediction.anomalous() ? alerts.alert(out, event.getAttributes(), entry.image()) : null;
         } catch (RuntimeException e) {
             log.warn("building the outputs of {}-{}@{} failed; dead-lettering it", entry.pending().topic(),
                     entry.pending().partition(), entry.pending().offset(), e);
             deadLetter(entry.pending(), DeadLetterReason.PROCESSING_FAILED, e.toString(),
                     Map.of("exception", e.getClass().getName()));
-            return;
+            return false;
         }
         String key = entry.pending().keyText();
         long timestamp = entry.pending().timestamp();
@@ -220,6 +279,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
             context.forward(new Record<>(key, (Object) alert, timestamp), ScoringTopology.ALERTS_SINK);
             metrics.alerts.labelValues(alert.getSeverity().name()).inc();
         }
+        return true;
     }
 
     /** Kafka Streams' wall clock: the same one that fires punctuations, so batching and tests agree. */

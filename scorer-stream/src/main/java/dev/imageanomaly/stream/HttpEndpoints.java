@@ -23,7 +23,8 @@ public final class HttpEndpoints implements AutoCloseable {
 
     public HttpEndpoints(String bindAddress, int port, ScorerMetrics metrics, Check live, Check ready)
             throws IOException {
-        server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
+        server = HttpServer.create(bindAddress.isEmpty() ? new InetSocketAddress(port)
+                : new InetSocketAddress(bindAddress, port), 0);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "http-endpoints");
             t.setDaemon(true);
@@ -39,6 +40,11 @@ public final class HttpEndpoints implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /** Serves {@code supplier}'s JSON at {@code path}. */
+    public void json(String path, Supplier<String> supplier) {
+        server.createContext(path, ex -> respond(ex, 200, "application/json", supplier.get()));
     }
 
     public int port() {

@@ -2,7 +2,6 @@ package dev.imageanomaly.stream;
 
 import dev.imageanomaly.schemas.SchemaRegistryClient;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
-import dev.imageanomaly.scoring.bundle.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -31,15 +30,15 @@ public final class ScorerApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ScorerApp.class);
 
-    private final ImageAnomalyDetector detector;
+    private final ModelRollout models;
     private final KafkaStreams streams;
     private final ScorerMetrics metrics;
     private final Reachability reachability;
     private final HttpEndpoints http;
 
-    private ScorerApp(ImageAnomalyDetector detector, KafkaStreams streams, ScorerMetrics metrics,
+    private ScorerApp(ModelRollout models, KafkaStreams streams, ScorerMetrics metrics,
             Reachability reachability, HttpEndpoints http) {
-        this.detector = detector;
+        this.models = models;
         this.streams = streams;
         this.metrics = metrics;
         this.reachability = reachability;
@@ -47,11 +46,13 @@ public final class ScorerApp implements AutoCloseable {
     }
 
     public static ScorerApp start(ScorerConfig config) {
-        ImageAnomalyDetector detector = ImageAnomalyDetector.load(config.modelBundle(), config.engineOptions());
-        Manifest m = detector.manifest();
-        log.info("model {} {} ({}), threshold {}, provider {}", m.name(), m.version(), m.kind(),
-                detector.threshold(), detector.executionProvider());
         ScorerMetrics metrics = new ScorerMetrics();
+        ModelRollout models = ModelRollout.start(config.modelBundle(), config.modelShadow(), config.engineOptions(),
+                config.modelPollInterval(), metrics);
+        ImageAnomalyDetector live = models.serving().live();
+        log.info("model {} {} ({}), threshold {}, provider {}{}", live.manifest().name(), live.manifest().version(),
+                live.manifest().kind(), live.threshold(), live.executionProvider(),
+                models.following() ? "; following model folder " + config.modelBundle() : "");
         Reachability reachability = new Reachability(metrics);
         try {
             Properties props = streamsProperties(config, metrics);
@@ -59,10 +60,9 @@ public final class ScorerApp implements AutoCloseable {
             if (config.createTopics()) {
                 createMissingTopics(config, adminConfig);
             }
-            metrics.registerModelInfo(m.name(), m.version(), m.kind(), detector.executionProvider().name());
             SchemaRegistryClient registry = new SchemaRegistryClient(config.schemaRegistrySettings(), reachability);
             ScoringTopology.registerOutputSchemas(config, registry);
-            KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, detector, metrics, registry), props);
+            KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, models, metrics, registry), props);
             Liveness liveness = new Liveness(config.livenessStallTimeout(), metrics::lastProgressMillis,
                     () -> consumerLag(streams));
             streams.setUncaughtExceptionHandler(e -> {
@@ -81,21 +81,24 @@ public final class ScorerApp implements AutoCloseable {
                             && streams.state() != KafkaStreams.State.ERROR,
                             () -> "streams " + streams.state() + ", " + liveness.describe(System.currentTimeMillis())),
                     new HttpEndpoints.Check(() -> streams.state() == KafkaStreams.State.RUNNING && reachability.allUp(),
-                            () -> "streams " + streams.state() + ", " + reachability.describe() + ", model " + m.name()
-                                    + " " + m.version()));
+                            () -> "streams " + streams.state() + ", " + reachability.describe() + ", model "
+                                    + models.serving().live().manifest().name() + " "
+                                    + models.serving().live().manifest().version()));
+            http.json("/model", models::describeJson);
             reachability.probeBrokers(adminConfig);
             streams.start();
             log.info("scoring {} -> {}, {} (alerts), {} (dead letters); batches of up to {} within {} ms; http on {}:{}",
                     config.imagesTopic(), config.scoresTopic(), config.alertsTopic(), config.deadLetterTopic(),
-                    config.batchMaxSize(), config.batchMaxWait().toMillis(), config.httpBindAddress(), http.port());
-            return new ScorerApp(detector, streams, metrics, reachability, http);
+                    config.batchMaxSize(), config.batchMaxWait().toMillis(),
+                    config.httpBindAddress().isEmpty() ? "*" : config.httpBindAddress(), http.port());
+            return new ScorerApp(models, streams, metrics, reachability, http);
         } catch (IOException e) {
             reachability.close();
-            detector.close();
+            models.close();
             throw new UncheckedIOException("cannot open the HTTP port " + config.httpPort(), e);
         } catch (RuntimeException e) {
             reachability.close();
-            detector.close();
+            models.close();
             throw e;
         }
     }
@@ -114,7 +117,7 @@ public final class ScorerApp implements AutoCloseable {
         try (Admin admin = Admin.create(adminConfig)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = List.of(config.imagesTopic(), config.scoresTopic(), config.alertsTopic(),
-                            config.deadLetterTopic()).stream().distinct()
+                            config.deadLetterTopic(), config.shadowScoresTopic(), config.driftTopic()).stream().distinct()
                     .filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, config.topicPartitions(), config.topicReplicationFactor())).toList();
             if (!missing.isEmpty()) {
@@ -177,7 +180,7 @@ public final class ScorerApp implements AutoCloseable {
         streams.close(Duration.ofSeconds(30));
         reachability.close();
         http.close();
-        detector.close();
+        models.close();
     }
 
     /** Blocks until SIGTERM or ctrl-C, then closes the scorer cleanly (streams, HTTP, model). */

@@ -74,6 +74,10 @@ public final class ScorerConfig extends AbstractConfig {
                     "One AnomalyAlert per score above the threshold.")
             .define("topic.dead.letters", Type.STRING, "images.dlq", new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "One DeadLetter per input record that could not be scored, with the reason.")
+            .define("topic.shadow.scores", Type.STRING, "anomaly-scores.shadow", new ConfigDef.NonEmptyString(),
+                    Importance.LOW, "One AnomalyScore per event from the shadow model, when one is set; never alerts.")
+            .define("topic.drift", Type.STRING, "anomaly-drift", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "DriftAlert records: a window of live scores parted from (or returned to) the model's reference.")
             .define("topics.create", Type.BOOLEAN, true, Importance.MEDIUM,
                     "Create missing topics on start-up.")
             .define("topics.partitions", Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
@@ -82,7 +86,13 @@ public final class ScorerConfig extends AbstractConfig {
                     Importance.MEDIUM, "Replication factor of topics created on start-up.")
             // The model.
             .define("model.bundle", Type.STRING, "", Importance.HIGH,
-                    "The model bundle folder <root>/<name>/<version>.")
+                    "A bundle version folder <root>/<name>/<version> (pinned to it), or a model folder "
+                            + "<root>/<name> whose rollout plan, or else newest version, is followed while running.")
+            .define("model.shadow", Type.STRING, "", Importance.LOW,
+                    "A bundle version folder scored beside the live model (a canary), its scores to "
+                            + "topic.shadow.scores; a model folder's rollout plan can set or change it.")
+            .define("model.poll.interval.ms", Type.LONG, 5_000L, Range.atLeast(100), Importance.LOW,
+                    "How often a followed model folder is checked for a new version or plan.")
             .define("execution.provider", Type.STRING, "auto", (name, value) -> parseProvider(name, value),
                     Importance.MEDIUM, "Where ONNX Runtime runs the model: cpu, cuda, or auto (CUDA when usable, "
                             + "else the CPU with one log line saying why).")
@@ -138,9 +148,25 @@ public final class ScorerConfig extends AbstractConfig {
                     Importance.LOW, "Every score, alert and dead letter is built to fit this size (dead letters "
                             + "cut the original bytes and say so); keep it at or below the output topics' "
                             + "max.message.bytes.")
+            // Drift watch.
+            .define("drift.window.size", Type.INT, 500, Range.between(20, 100_000), Importance.LOW,
+                    "Latest scores per window, per source and for all sources together.")
+            .define("drift.check.every", Type.INT, 100, Range.atLeast(1), Importance.LOW,
+                    "A full window is compared with the reference after this many new scores.")
+            .define("drift.ks.level", Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.LOW,
+                    "A window drifts when its Kolmogorov-Smirnov distance from the reference exceeds this.")
+            .define("drift.psi.level", Type.DOUBLE, 0.25, Range.atLeast(0.0), Importance.LOW,
+                    "... or its population stability index does (0.25 is the usual mark of a significant shift).")
+            .define("drift.clear.ratio", Type.DOUBLE, 0.8, Range.between(0.0, 1.0), Importance.LOW,
+                    "A drifting window clears when both statistics fall below this fraction of their levels.")
+            .define("drift.max.sources", Type.INT, 100, Range.atLeast(0), Importance.LOW,
+                    "Sources watched one by one (the most recently seen); every source counts in the * window.")
+            .define("shadow.window.size", Type.INT, 1000, Range.atLeast(10), Importance.LOW,
+                    "Latest live/shadow pairs the agreement and rank-correlation metrics are taken over.")
             // Health and metrics.
-            .define("http.bind.address", Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
-                    "Address of /health/live, /health/ready and /metrics.")
+            .define("http.bind.address", Type.STRING, "", Importance.LOW,
+                    "Address /health/live, /health/ready, /metrics and /model listen on, e.g. 127.0.0.1 to keep "
+                            + "them off the network; empty: every interface.")
             .define("http.port", Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the HTTP endpoints (0 picks a free port).")
             .define("liveness.stall.timeout.ms", Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(1000),
@@ -305,11 +331,37 @@ public final class ScorerConfig extends AbstractConfig {
         return getShort("topics.replication.factor");
     }
 
+    public Path modelShadow() {
+        return getString("model.shadow").isEmpty() ? null : Path.of(getString("model.shadow"));
+    }
+
+    public Duration modelPollInterval() {
+        return Duration.ofMillis(getLong("model.poll.interval.ms"));
+    }
+
+    public String shadowScoresTopic() {
+        return getString("topic.shadow.scores");
+    }
+
+    public String driftTopic() {
+        return getString("topic.drift");
+    }
+
+    DriftWatch.Settings driftSettings() {
+        return new DriftWatch.Settings(getInt("drift.window.size"), getInt("drift.check.every"),
+                getDouble("drift.ks.level"), getDouble("drift.psi.level"), getDouble("drift.clear.ratio"),
+                getInt("drift.max.sources"));
+    }
+
+    int shadowWindowSize() {
+        return getInt("shadow.window.size");
+    }
+
     public Path modelBundle() {
         String path = getString("model.bundle");
         if (path.isEmpty()) {
             throw new IllegalArgumentException("no model bundle configured: set model.bundle (or "
-                    + envName("model.bundle") + ") to a bundle folder <root>/<name>/<version>");
+                    + envName("model.bundle") + ") to a bundle folder <root>/<name>/<version> or a model folder <root>/<name>");
         }
         return Path.of(path);
     }

@@ -1,5 +1,7 @@
 package dev.imageanomaly.stream;
 
+import dev.imageanomaly.scoring.ImageAnomalyDetector;
+import dev.imageanomaly.scoring.bundle.Manifest;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -7,7 +9,10 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /** The scorer's Prometheus metrics: what came in, what went out, how big the batches were and how long it took. */
 public final class ScorerMetrics {
@@ -46,6 +51,17 @@ public final class ScorerMetrics {
             .labelNames("reason").register(registry);
     final Counter threadReplacements = Counter.builder().name("scorer_stream_thread_replacements")
             .help("Stream threads that died and were replaced").register(registry);
+    final Counter modelRollouts = Counter.builder().name("scorer_model_rollouts")
+            .help("Times a new model version replaced the serving one while the scorer ran").register(registry);
+    final Counter modelRefusals = Counter.builder().name("scorer_model_refusals")
+            .help("Model versions refused (the serving one went on), by reason: hash, manifest, input, onnx, smoke, missing, plan")
+            .labelNames("reason").register(registry);
+    final Counter shadowScored = Counter.builder().name("scorer_shadow_scored")
+            .help("Events the shadow model scored beside the live one").register(registry);
+    final Counter shadowFailures = Counter.builder().name("scorer_shadow_failures")
+            .help("Batches the shadow model failed to score (the live outputs went out regardless)").register(registry);
+    final Counter driftAlerts = Counter.builder().name("scorer_drift_alerts")
+            .help("Drift alerts written, by state (DRIFTING, CLEARED)").labelNames("state").register(registry);
     final Counter registryWaits = Counter.builder().name("scorer_schema_registry_waits")
             .help("Retries of a schema registry call while the registry did not answer").register(registry);
 
@@ -71,10 +87,25 @@ public final class ScorerMetrics {
                 .register(registry);
     }
 
-    public void registerModelInfo(String name, String version, String kind, String provider) {
-        GaugeWithCallback.builder().name("scorer_model_info").help("The loaded model bundle (value is always 1)")
-                .labelNames("name", "version", "kind", "provider")
-                .callback(cb -> cb.call(1, name, version, kind, provider)).register(registry);
+    /** The serving models, live first and then the shadow if any, as they are at each scrape. */
+    void registerModelInfo(Supplier<List<ImageAnomalyDetector>> serving) {
+        GaugeWithCallback.builder().name("scorer_model_info")
+                .help("The model bundles scoring now (value is always 1); role live or shadow")
+                .labelNames("name", "version", "kind", "provider", "role")
+                .callback(cb -> {
+                    List<ImageAnomalyDetector> models = serving.get();
+                    for (int i = 0; i < models.size(); i++) {
+                        Manifest m = models.get(i).manifest();
+                        cb.call(1, m.name(), m.version(), m.kind(), models.get(i).executionProvider().name(),
+                                i == 0 ? "live" : "shadow");
+                    }
+                }).register(registry);
+    }
+
+    /** A gauge per label value, read at each scrape. */
+    void registerLabeledGauge(String name, String help, String label, Supplier<Map<String, Double>> values) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(label)
+                .callback(cb -> values.get().forEach((value, reading) -> cb.call(reading, value))).register(registry);
     }
 
     public void write(OutputStream out) throws IOException {

@@ -6,8 +6,9 @@ import dev.imageanomaly.schemas.SchemaRegistry;
 import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.DeadLetter;
+import dev.imageanomaly.schemas.avro.DriftAlert;
 import dev.imageanomaly.schemas.avro.ImageEvent;
-import dev.imageanomaly.scoring.ImageAnomalyDetector;
+import dev.imageanomaly.scoring.bundle.InputSpec;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,9 +21,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * [images] --bytes--> score (decode, validate, buffer in a logged store, batch, infer, decide)
- *                        |--> [anomaly-scores]  every scored event
- *                        |--> [anomaly-alerts]  scores above the threshold
- *                        '--> [images.dlq]      everything that could not be scored, with the reason
+ *                        |--> [anomaly-scores]         every scored event
+ *                        |--> [anomaly-alerts]         scores above the threshold
+ *                        |--> [images.dlq]             everything that could not be scored, with the reason
+ *                        |--> [anomaly-scores.shadow]  every event, scored by the shadow model (if set)
+ *                        '--> [anomaly-drift]          windows of scores that part from the reference, and return
  * </pre>
  *
  * Values are read as raw bytes and decoded inside the processor, so a record that is not valid
@@ -36,24 +39,29 @@ public final class ScoringTopology {
     static final String SCORES_SINK = "scores-sink";
     static final String ALERTS_SINK = "alerts-sink";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    static final String SHADOW_SCORES_SINK = "shadow-scores-sink";
+    static final String DRIFT_SINK = "drift-sink";
 
     private ScoringTopology() {}
 
-    public static Topology build(ScorerConfig config, ImageAnomalyDetector detector, ScorerMetrics metrics,
-            SchemaRegistry registry) {
-        InputLimits limits = config.inputLimits(detector.manifest().input());
+    static Topology build(ScorerConfig config, ModelRollout models, ScorerMetrics metrics, SchemaRegistry registry) {
+        InputSpec input = models.serving().live().manifest().input();
+        InputLimits limits = config.inputLimits(input);
         Alerts alerts = new Alerts(config.severityRatios(), config.thumbnailMaxSide(), config.alertAttributesMaxBytes(),
                 config.outputMaxRecordBytes());
         DeadLetters deadLetters = new DeadLetters(config.outputMaxRecordBytes(), limits.maxIdentifierBytes());
+        DriftWatch drift = new DriftWatch(config.driftSettings());
+        ShadowComparison shadowComparison = new ShadowComparison(config.shadowWindowSize());
+        registerWatchMetrics(metrics, drift, shadowComparison);
 
         Topology topology = new Topology();
         // Keys are read as bytes: a dead letter must carry the key exactly as it arrived.
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 config.imagesTopic());
-        topology.addProcessor(SCORER, () -> new BatchScoringProcessor(detector,
-                new ImageEventDecoder(new ConfluentAvroDeserializer<>(registry, ImageEvent.class),
-                        detector.manifest().input(), limits),
-                alerts, deadLetters, metrics, config.batchMaxSize(), config.batchMaxWait()), SOURCE);
+        topology.addProcessor(SCORER, () -> new BatchScoringProcessor(models,
+                new ImageEventDecoder(new ConfluentAvroDeserializer<>(registry, ImageEvent.class), input, limits),
+                alerts, deadLetters, drift, shadowComparison, metrics, config.batchMaxSize(), config.batchMaxWait()),
+                SOURCE);
         // The changelog must take the largest input the scorer accepts, whatever the broker's default.
         Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(config.changelogMaxRecordBytes()));
@@ -65,7 +73,32 @@ public final class ScoringTopology {
                 avro(registry, AnomalyAlert.class), SCORER);
         topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), Serdes.String().serializer(),
                 avro(registry, DeadLetter.class), SCORER);
+        topology.addSink(SHADOW_SCORES_SINK, config.shadowScoresTopic(), Serdes.String().serializer(),
+                avro(registry, AnomalyScore.class), SCORER);
+        topology.addSink(DRIFT_SINK, config.driftTopic(), Serdes.String().serializer(),
+                avro(registry, DriftAlert.class), SCORER);
         return topology;
+    }
+
+    private static void registerWatchMetrics(ScorerMetrics metrics, DriftWatch drift, ShadowComparison shadow) {
+        metrics.registerLabeledGauge("scorer_drift_ks", "Kolmogorov-Smirnov distance of the latest score window "
+                + "from the model's reference, by source (* = all sources)", "source",
+                () -> readings(drift, DriftWatch.Reading::ks));
+        metrics.registerLabeledGauge("scorer_drift_psi", "Population stability index of the latest score window "
+                + "against the model's reference deciles, by source (* = all sources)", "source",
+                () -> readings(drift, DriftWatch.Reading::psi));
+        metrics.registerLabeledGauge("scorer_drift_drifting", "1 while a source's window is drifting", "source",
+                () -> readings(drift, r -> r.drifting() ? 1.0 : 0.0));
+        metrics.registerGauge("scorer_shadow_agreement", "Share of the latest paired events on which the shadow's "
+                + "verdict agrees with the live one (NaN without a shadow)", shadow::agreement);
+        metrics.registerGauge("scorer_shadow_rank_correlation", "Spearman rank correlation of live and shadow scores "
+                + "over the latest paired events (NaN without a shadow)", shadow::rankCorrelation);
+    }
+
+    private static Map<String, Double> readings(DriftWatch drift, java.util.function.ToDoubleFunction<DriftWatch.Reading> f) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        drift.readings().forEach((source, reading) -> out.put(source, f.applyAsDouble(reading)));
+        return out;
     }
 
     /**
@@ -76,6 +109,8 @@ public final class ScoringTopology {
         registry.register(config.scoresTopic() + "-value", AnomalyScore.getClassSchema());
         registry.register(config.alertsTopic() + "-value", AnomalyAlert.getClassSchema());
         registry.register(config.deadLetterTopic() + "-value", DeadLetter.getClassSchema());
+        registry.register(config.shadowScoresTopic() + "-value", AnomalyScore.getClassSchema());
+        registry.register(config.driftTopic() + "-value", DriftAlert.getClassSchema());
     }
 
     /** The processor forwards plain objects to named sinks; each sink's serializer knows its one type. */

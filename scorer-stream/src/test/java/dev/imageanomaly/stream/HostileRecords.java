@@ -7,12 +7,12 @@ import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.DeadLetterReason;
 import dev.imageanomaly.schemas.avro.ImageEncoding;
 import dev.imageanomaly.schemas.avro.ImageEvent;
+import dev.imageanomaly.scoring.image.HostileImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,13 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -100,7 +93,7 @@ public final class HostileRecords {
     private List<Kind> recordLevel() {
         int eventSchemaId = registry.register(topic + "-value", ImageEvent.getClassSchema());
         int otherSchemaId = registry.register("hostile-other-value", AnomalyScore.getClassSchema());
-        byte[] valid = event(png(grey(28, 28, 10)), ImageEncoding.PNG);
+        byte[] valid = event(HostileImages.png(HostileImages.grey(28, 28, 10)), ImageEncoding.PNG);
         byte[] body = Arrays.copyOfRange(valid, ConfluentWireFormat.HEADER_SIZE, valid.length);
         return List.of(
                 bad("tombstone (no value)", null, DeadLetterReason.NULL_VALUE),
@@ -124,7 +117,7 @@ public final class HostileRecords {
                         DeadLetterReason.MALFORMED_RECORD),
                 bad("5 MB of garbage", randomBytes(OVERSIZED_RECORD_BYTES), DeadLetterReason.RECORD_TOO_LARGE),
                 bad("valid event padded past the record limit with attributes",
-                        event(png(grey(28, 28, 10)), ImageEncoding.PNG, b -> b.setAttributes(Map.of("padding",
+                        event(HostileImages.png(HostileImages.grey(28, 28, 10)), ImageEncoding.PNG, b -> b.setAttributes(Map.of("padding",
                                 "p".repeat(1_100_000)))), DeadLetterReason.RECORD_TOO_LARGE),
                 new Kind("record key over 64 KB", "k".repeat(70_000).getBytes(StandardCharsets.UTF_8), valid(),
                         DeadLetterReason.INVALID_FIELD),
@@ -132,16 +125,16 @@ public final class HostileRecords {
                         DeadLetterReason.INVALID_FIELD),
                 new Kind("key that is not UTF-8 (scored)", new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF}, valid(),
                         null),
-                scored("attributes of 600 KB in a record under the limit", event(png(grey(28, 28, 10)),
+                scored("attributes of 600 KB in a record under the limit", event(HostileImages.png(HostileImages.grey(28, 28, 10)),
                         ImageEncoding.PNG, b -> b.setAttributes(manyAttributes(600, 1000)))),
-                scored("bright image with 600 KB of attributes (its alert is cut to fit)", event(png(grey(28, 28, 250)),
+                scored("bright image with 600 KB of attributes (its alert is cut to fit)", event(HostileImages.png(HostileImages.grey(28, 28, 250)),
                         ImageEncoding.PNG, b -> b.setAttributes(manyAttributes(600, 1000)))));
     }
 
     // ---- the event's fields ----
 
     private List<Kind> fieldLevel() {
-        byte[] png = png(grey(28, 28, 10));
+        byte[] png = HostileImages.png(HostileImages.grey(28, 28, 10));
         return List.of(
                 bad("empty eventId", event(png, ImageEncoding.PNG, b -> b.setEventId("")), DeadLetterReason.MISSING_FIELD),
                 bad("blank eventId", event(png, ImageEncoding.PNG, b -> b.setEventId("   ")), DeadLetterReason.MISSING_FIELD),
@@ -166,10 +159,10 @@ public final class HostileRecords {
     // ---- the image ----
 
     private List<Kind> imageLevel() {
-        byte[] png = png(grey(28, 28, 10));
-        byte[] jpeg = encode(grey(28, 28, 10), "jpg");
-        byte[] bmp = encode(grey(28, 28, 10), "bmp");
-        byte[] gif = encode(grey(28, 28, 10), "gif");
+        byte[] png = HostileImages.png(HostileImages.grey(28, 28, 10));
+        byte[] jpeg = HostileImages.encode(HostileImages.grey(28, 28, 10), "jpg");
+        byte[] bmp = HostileImages.encode(HostileImages.grey(28, 28, 10), "bmp");
+        byte[] gif = HostileImages.encode(HostileImages.grey(28, 28, 10), "gif");
         return List.of(
                 bad("truncated PNG", event(Arrays.copyOf(png, png.length / 2), ImageEncoding.PNG),
                         DeadLetterReason.UNDECODABLE_IMAGE),
@@ -181,19 +174,19 @@ public final class HostileRecords {
                         randomBytes(300)), ImageEncoding.JPEG), DeadLetterReason.UNDECODABLE_IMAGE),
                 bad("truncated BMP", event(Arrays.copyOf(bmp, 60), ImageEncoding.BMP), DeadLetterReason.UNDECODABLE_IMAGE),
                 bad("truncated GIF", event(Arrays.copyOf(gif, 20), ImageEncoding.GIF), DeadLetterReason.UNDECODABLE_IMAGE),
-                bad("PNG decompression bomb (10000x10000 in ~100 KB)", event(pngBomb(10_000, 10_000), ImageEncoding.PNG),
+                bad("PNG decompression bomb (10000x10000 in ~100 KB)", event(HostileImages.pngBomb(10_000, 10_000), ImageEncoding.PNG),
                         DeadLetterReason.IMAGE_TOO_LARGE),
-                bad("PNG header claiming 100000x100000", event(pngClaiming(png, 100_000, 100_000), ImageEncoding.PNG),
+                bad("PNG header claiming 100000x100000", event(HostileImages.pngClaiming(png, 100_000, 100_000), ImageEncoding.PNG),
                         DeadLetterReason.IMAGE_TOO_LARGE),
-                bad("BMP header claiming 30000x30000", event(bmpClaiming(bmp, 30_000, 30_000), ImageEncoding.BMP),
+                bad("BMP header claiming 30000x30000", event(HostileImages.bmpClaiming(bmp, 30_000, 30_000), ImageEncoding.BMP),
                         DeadLetterReason.IMAGE_TOO_LARGE),
-                bad("GIF claiming 65535x65535", event(gifClaiming(gif, 65_535, 65_535), ImageEncoding.GIF),
+                bad("GIF claiming 65535x65535", event(HostileImages.gifClaiming(gif, 65_535, 65_535), ImageEncoding.GIF),
                         DeadLetterReason.IMAGE_TOO_LARGE),
-                bad("JPEG frame claiming 65000x65000", event(jpegClaiming(jpeg, 65_000, 65_000), ImageEncoding.JPEG),
+                bad("JPEG frame claiming 65000x65000", event(HostileImages.jpegClaiming(jpeg, 65_000, 65_000), ImageEncoding.JPEG),
                         DeadLetterReason.IMAGE_TOO_LARGE),
-                bad("TIFF image", event(encode(grey(28, 28, 10), "tiff"), ImageEncoding.PNG),
+                bad("TIFF image", event(HostileImages.encode(HostileImages.grey(28, 28, 10), "tiff"), ImageEncoding.PNG),
                         DeadLetterReason.UNSUPPORTED_FORMAT),
-                bad("WBMP image", event(encode(new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_BINARY), "wbmp"),
+                bad("WBMP image", event(HostileImages.encode(new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_BINARY), "wbmp"),
                         ImageEncoding.BMP), DeadLetterReason.UNSUPPORTED_FORMAT),
                 bad("WebP header", event(concat("RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.US_ASCII),
                         randomBytes(100)), ImageEncoding.PNG), DeadLetterReason.UNSUPPORTED_FORMAT),
@@ -210,14 +203,14 @@ public final class HostileRecords {
                 bad("raw image claiming 100000x100000x3", raw(new byte[16], 100_000, 100_000, 3),
                         DeadLetterReason.IMAGE_TOO_LARGE),
                 scored("raw RGBA", raw(rgba(28, 28), 28, 28, 4)),
-                scored("16-bit grey PNG", event(png(sixteenBitGrey(28, 28)), ImageEncoding.PNG)),
-                scored("1-bit PNG", event(png(new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_BINARY)), ImageEncoding.PNG)),
-                scored("palette PNG", event(png(new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_INDEXED)), ImageEncoding.PNG)),
-                scored("RGBA PNG", event(png(new BufferedImage(28, 28, BufferedImage.TYPE_INT_ARGB)), ImageEncoding.PNG)),
-                scored("colour JPEG", event(encode(new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB), "jpg"),
+                scored("16-bit grey PNG", event(HostileImages.png(HostileImages.sixteenBitGrey(28, 28)), ImageEncoding.PNG)),
+                scored("1-bit PNG", event(HostileImages.png(new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_BINARY)), ImageEncoding.PNG)),
+                scored("palette PNG", event(HostileImages.png(new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_INDEXED)), ImageEncoding.PNG)),
+                scored("RGBA PNG", event(HostileImages.png(new BufferedImage(28, 28, BufferedImage.TYPE_INT_ARGB)), ImageEncoding.PNG)),
+                scored("colour JPEG", event(HostileImages.encode(new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB), "jpg"),
                         ImageEncoding.JPEG)),
-                scored("animated GIF (first frame scored)", event(animatedGif(), ImageEncoding.GIF)),
-                scored("1000x1000 photo (resized)", event(png(grey(1000, 1000, 10)), ImageEncoding.PNG)));
+                scored("animated GIF (first frame scored)", event(HostileImages.animatedGif(), ImageEncoding.GIF)),
+                scored("1000x1000 photo (resized)", event(HostileImages.png(HostileImages.grey(1000, 1000, 10)), ImageEncoding.PNG)));
     }
 
     // ---- builders ----
@@ -231,7 +224,7 @@ public final class HostileRecords {
     }
 
     private byte[] valid() {
-        return event(png(grey(28, 28, 10)), ImageEncoding.PNG);
+        return event(HostileImages.png(HostileImages.grey(28, 28, 10)), ImageEncoding.PNG);
     }
 
     private interface Change {
@@ -342,145 +335,11 @@ public final class HostileRecords {
 
     // ---- images ----
 
-    static BufferedImage grey(int width, int height, int level) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.getRaster().setSample(x, y, 0, (level + (x + y) % 3) & 0xFF);
-            }
-        }
-        return image;
-    }
-
-    private static BufferedImage sixteenBitGrey(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_USHORT_GRAY);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.getRaster().setSample(x, y, 0, (x * 997 + y * 13) & 0x0FFF);
-            }
-        }
-        return image;
-    }
-
     private static byte[] rgba(int width, int height) {
         byte[] px = new byte[width * height * 4];
         for (int i = 0; i < px.length; i++) {
             px[i] = (byte) (i % 4 == 3 ? 255 : 12);
         }
         return px;
-    }
-
-    static byte[] png(BufferedImage image) {
-        return encode(image, "png");
-    }
-
-    static byte[] encode(BufferedImage image, String format) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            if (!ImageIO.write(image, format, out)) {
-                throw new IllegalStateException("no ImageIO writer for " + format);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] animatedGif() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(ios);
-            writer.prepareWriteSequence(null);
-            writer.writeToSequence(new IIOImage(grey(28, 28, 10), null, null), null);
-            writer.writeToSequence(new IIOImage(grey(28, 28, 200), null, null), null);
-            writer.endWriteSequence();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
-    }
-
-    /** A real PNG of zeros whose pixels take {@code width * height} bytes once inflated; its rows are deflated one by one. */
-    static byte[] pngBomb(int width, int height) {
-        ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] row = new byte[width + 1]; // filter byte 0, then black pixels
-        try (DeflaterOutputStream z = new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_SPEED))) {
-            for (int y = 0; y < height; y++) {
-                z.write(row);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
-        chunk(png, "IDAT", idat.toByteArray());
-        chunk(png, "IEND", new byte[0]);
-        return png.toByteArray();
-    }
-
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(typeBytes);
-        out.writeBytes(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-    }
-
-    /** The same PNG with its IHDR claiming another size (CRC fixed, so only the size is a lie). */
-    static byte[] pngClaiming(byte[] png, int width, int height) {
-        byte[] lie = png.clone();
-        ByteBuffer buf = ByteBuffer.wrap(lie);
-        buf.putInt(16, width);
-        buf.putInt(20, height);
-        CRC32 crc = new CRC32();
-        crc.update(lie, 12, 4 + 13);
-        buf.putInt(29, (int) crc.getValue());
-        return lie;
-    }
-
-    private static byte[] bmpClaiming(byte[] bmp, int width, int height) {
-        byte[] lie = bmp.clone();
-        ByteBuffer.wrap(lie).order(ByteOrder.LITTLE_ENDIAN).putInt(18, width).putInt(22, height);
-        return lie;
-    }
-
-    /** The GIF's logical screen and its first image descriptor both claiming another size. */
-    private static byte[] gifClaiming(byte[] gif, int width, int height) {
-        byte[] lie = gif.clone();
-        ByteBuffer buf = ByteBuffer.wrap(lie).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putShort(6, (short) width).putShort(8, (short) height);
-        int i = 13 + ((lie[10] & 0x80) != 0 ? 3 * (1 << ((lie[10] & 0x07) + 1)) : 0);
-        while (lie[i] == 0x21) { // extension blocks: introducer, label, then sub-blocks until a 0
-            i += 2;
-            while (lie[i] != 0) {
-                i += (lie[i] & 0xFF) + 1;
-            }
-            i++;
-        }
-        if (lie[i] != 0x2C) {
-            throw new IllegalStateException("no image descriptor where expected in the GIF");
-        }
-        buf.putShort(i + 5, (short) width).putShort(i + 7, (short) height);
-        return lie;
-    }
-
-    /** The JPEG's start-of-frame segment claiming another size. */
-    private static byte[] jpegClaiming(byte[] jpeg, int width, int height) {
-        byte[] lie = jpeg.clone();
-        for (int i = 2; i + 9 < lie.length; i++) {
-            if ((lie[i] & 0xFF) == 0xFF && ((lie[i + 1] & 0xFF) == 0xC0 || (lie[i + 1] & 0xFF) == 0xC2)) {
-                ByteBuffer.wrap(lie).putShort(i + 5, (short) height).putShort(i + 7, (short) width);
-                return lie;
-            }
-        }
-        throw new IllegalStateException("no start-of-frame marker in the JPEG");
     }
 }

@@ -9,13 +9,16 @@ import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.DeadLetter;
 import dev.imageanomaly.schemas.avro.DeadLetterReason;
+import dev.imageanomaly.schemas.avro.DriftAlert;
+import dev.imageanomaly.schemas.avro.DriftState;
 import dev.imageanomaly.schemas.avro.ImageEncoding;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.schemas.avro.Severity;
 import dev.imageanomaly.schemas.avro.Verdict;
-import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.TinyBundle;
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.image.HostileImages;
+import dev.imageanomaly.scoring.bundle.ScoreStats;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +38,6 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -59,30 +61,26 @@ class ScoringTopologyTest {
 
     @TempDir
     static Path bundles;
-    private static ImageAnomalyDetector detector;
+    private static Path bundle;
 
     @TempDir
     Path stateDir;
     private InMemorySchemaRegistry registry;
     private ScorerMetrics metrics;
+    private ModelRollout models;
     private TopologyTestDriver driver;
     private Instant clockStart;
     private TestInputTopic<byte[], byte[]> images;
     private TestOutputTopic<String, AnomalyScore> scores;
     private TestOutputTopic<String, AnomalyAlert> alerts;
     private TestOutputTopic<String, DeadLetter> deadLetters;
+    private TestOutputTopic<String, AnomalyScore> shadowScores;
+    private TestOutputTopic<String, DriftAlert> drift;
     private int sequence;
 
     @BeforeAll
     static void tinyModel() {
-        detector = ImageAnomalyDetector.load(
-                TinyBundle.write(bundles, "tiny", "v1", InputSpec.image(1, 28, 28), THRESHOLD).directory(),
-                EngineOptions.cpu());
-    }
-
-    @AfterAll
-    static void closeModel() {
-        detector.close();
+        bundle = TinyBundle.write(bundles, "tiny", "v1", InputSpec.image(1, 28, 28), THRESHOLD).directory();
     }
 
     private void start(Map<String, String> settings) {
@@ -90,6 +88,10 @@ class ScoringTopologyTest {
     }
 
     private void start(Map<String, String> settings, InMemorySchemaRegistry schemas) {
+        start(settings, schemas, bundle);
+    }
+
+    private void start(Map<String, String> settings, InMemorySchemaRegistry schemas, Path model) {
         Map<String, String> all = new HashMap<>(Map.of("batch.max.size", Integer.toString(MAX_BATCH),
                 "batch.max.wait.ms", Long.toString(MAX_WAIT.toMillis()), "state.dir", stateDir.toString(),
                 "model.bundle", bundles.toString()));
@@ -97,9 +99,10 @@ class ScoringTopologyTest {
         ScorerConfig config = ScorerConfig.load(null, Map.of(), all);
         registry = schemas;
         metrics = new ScorerMetrics();
+        models = ModelRollout.start(model, config.modelShadow(), EngineOptions.cpu(), Duration.ofHours(1), metrics);
         Properties props = ScorerApp.streamsProperties(config, metrics);
         clockStart = Instant.now();
-        driver = new TopologyTestDriver(ScoringTopology.build(config, detector, metrics, registry), props, clockStart);
+        driver = new TopologyTestDriver(ScoringTopology.build(config, models, metrics, registry), props, clockStart);
         images = driver.createInputTopic(IMAGES, new ByteArraySerializer(), new ByteArraySerializer());
         scores = driver.createOutputTopic(config.scoresTopic(), new StringDeserializer(),
                 new ConfluentAvroDeserializer<>(registry, AnomalyScore.class));
@@ -107,25 +110,141 @@ class ScoringTopologyTest {
                 new ConfluentAvroDeserializer<>(registry, AnomalyAlert.class));
         deadLetters = driver.createOutputTopic(config.deadLetterTopic(), new StringDeserializer(),
                 new ConfluentAvroDeserializer<>(registry, DeadLetter.class));
+        shadowScores = driver.createOutputTopic(config.shadowScoresTopic(), new StringDeserializer(),
+                new ConfluentAvroDeserializer<>(registry, AnomalyScore.class));
+        drift = driver.createOutputTopic(config.driftTopic(), new StringDeserializer(),
+                new ConfluentAvroDeserializer<>(registry, DriftAlert.class));
     }
 
     @AfterEach
     void stop() {
         if (driver != null) {
             driver.close();
+            models.close();
         }
     }
 
     private byte[] event(String id, int brightness) {
         ImageEvent event = ImageEvent.newBuilder().setEventId(id).setSource("camera-1")
                 .setEventTime(Instant.now())
-                .setEncoding(ImageEncoding.PNG).setImage(ByteBuffer.wrap(HostileRecords.png(
-                        HostileRecords.grey(28, 28, brightness)))).setAttributes(Map.of("line", "3")).build();
+                .setEncoding(ImageEncoding.PNG).setImage(ByteBuffer.wrap(HostileImages.png(
+                        HostileImages.grey(28, 28, brightness)))).setAttributes(Map.of("line", "3")).build();
         return new ConfluentAvroSerializer<ImageEvent>(registry, true, false).serialize(IMAGES, event);
     }
 
     private void send(String id, int brightness) {
         images.pipeInput("camera-1".getBytes(StandardCharsets.UTF_8), event(id, brightness));
+    }
+
+    /** The tiny model's score of a {@link HostileImages#grey} image of this brightness. */
+    private static float scoreOf(int brightness) {
+        double sum = 0;
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                double v = ((brightness + (x + y) % 3) & 0xFF) / 255.0;
+                sum += v * v;
+            }
+        }
+        return (float) (sum / (28 * 28));
+    }
+
+    @Nested
+    class ModelsWhileRunning {
+
+        @TempDir
+        Path root;
+
+        private Path version(String version, double threshold, int minute) {
+            float[] darkScores = new float[41];
+            for (int b = 0; b <= 40; b++) {
+                darkScores[b] = scoreOf(b);
+            }
+            return TinyBundle.write(root, "tiny", version, InputSpec.image(1, 28, 28), threshold,
+                    ScoreStats.of(darkScores), Instant.parse("2026-01-01T00:00:00Z").plusSeconds(60L * minute))
+                    .directory();
+        }
+
+        @Test
+        void aNewVersionTakesOverBetweenTwoBatchesAndEveryScoreNamesTheVersionThatMadeIt() {
+            version("v1", 0.25, 0);
+            start(Map.of(), new InMemorySchemaRegistry(), root.resolve("tiny"));
+            for (int i = 0; i < MAX_BATCH; i++) {
+                send("before-" + i, 150);
+            }
+            version("v2", 0.9, 1);
+            models.poll();
+            for (int i = 0; i < MAX_BATCH; i++) {
+                send("after-" + i, 150);
+            }
+
+            List<AnomalyScore> all = scores.readValuesToList();
+            assertThat(all).hasSize(2 * MAX_BATCH);
+            assertThat(all.subList(0, MAX_BATCH)).allSatisfy(s -> {
+                assertThat(s.getModelVersion()).isEqualTo("v1");
+                assertThat(s.getThreshold()).isEqualTo(0.25);
+                assertThat(s.getVerdict()).isEqualTo(Verdict.ANOMALY);
+            });
+            assertThat(all.subList(MAX_BATCH, 2 * MAX_BATCH)).allSatisfy(s -> {
+                assertThat(s.getModelVersion()).isEqualTo("v2");
+                assertThat(s.getThreshold()).isEqualTo(0.9);
+                assertThat(s.getVerdict()).isEqualTo(Verdict.NORMAL);
+            });
+            assertThat(alerts.readValuesToList()).extracting(AnomalyAlert::getModelVersion).containsOnly("v1");
+        }
+
+        @Test
+        void theShadowScoresEveryEventToItsOwnTopicNeverAlertsAndAgreesFullyWithItsOwnTwin() {
+            Path v1 = version("v1", 0.25, 0);
+            start(Map.of("model.shadow", v1.toString()), new InMemorySchemaRegistry(), v1);
+            for (int i = 0; i < 2 * MAX_BATCH; i++) {
+                send("e" + i, i % 2 == 0 ? 10 : 200);
+            }
+
+            List<AnomalyScore> live = scores.readValuesToList();
+            List<AnomalyScore> shadow = shadowScores.readValuesToList();
+            assertThat(shadow).extracting(AnomalyScore::getEventId)
+                    .containsExactlyElementsOf(live.stream().map(AnomalyScore::getEventId).toList());
+            assertThat(alerts.readValuesToList()).as("alerts come from the live model only").hasSize(MAX_BATCH);
+            String exposition = scrape();
+            assertThat(exposition).contains("scorer_shadow_agreement 1.0").contains("scorer_shadow_rank_correlation 1.0")
+                    .contains("role=\"shadow\"");
+        }
+
+        @Test
+        void scoresThatPartFromTheReferenceRaiseADriftAlertAndItClearsWhenTheyReturn() {
+            start(Map.of("batch.max.size", "10", "drift.window.size", "50", "drift.check.every", "10"),
+                    new InMemorySchemaRegistry(), version("v1", 0.25, 0));
+            for (int i = 0; i < 100; i++) {
+                send("dark-" + i, i % 41);
+            }
+            assertThat(drift.isEmpty()).as("dark images look like the reference").isTrue();
+
+            for (int i = 0; i < 50; i++) {
+                send("bright-" + i, 100 + i);
+            }
+            List<DriftAlert> raised = drift.readValuesToList();
+            assertThat(raised).extracting(DriftAlert::getState).containsOnly(DriftState.DRIFTING);
+            assertThat(raised).extracting(DriftAlert::getSource).containsExactlyInAnyOrder("*", "camera-1");
+            assertThat(raised.get(0).getKs()).isGreaterThan(0.2);
+            assertThat(raised.get(0).getModelVersion()).isEqualTo("v1");
+
+            for (int i = 0; i < 100; i++) {
+                send("dark-again-" + i, i % 41);
+            }
+            assertThat(drift.readValuesToList()).extracting(DriftAlert::getState).containsOnly(DriftState.CLEARED)
+                    .hasSize(2);
+            assertThat(scrape()).contains("scorer_drift_ks{source=\"*\"}").contains("scorer_drift_alerts_total{state=\"DRIFTING\"} 2.0");
+        }
+
+        private String scrape() {
+            var out = new java.io.ByteArrayOutputStream();
+            try {
+                metrics.write(out);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
     }
 
     @Nested
@@ -348,7 +467,7 @@ class ScoringTopologyTest {
             start(Map.of("batch.max.size", "1", "input.size.policy", "reject"));
             ImageEvent big = ImageEvent.newBuilder().setEventId("big").setSource("camera-1")
                     .setEventTime(Instant.now()).setEncoding(ImageEncoding.PNG)
-                    .setImage(ByteBuffer.wrap(HostileRecords.png(HostileRecords.grey(29, 28, 10)))).build();
+                    .setImage(ByteBuffer.wrap(HostileImages.png(HostileImages.grey(29, 28, 10)))).build();
 
             images.pipeInput(new TestRecord<>(null, new ConfluentAvroSerializer<ImageEvent>(registry, true, false)
                     .serialize(IMAGES, big)));

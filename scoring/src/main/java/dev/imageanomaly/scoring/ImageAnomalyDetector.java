@@ -42,6 +42,10 @@ public final class ImageAnomalyDetector implements AutoCloseable {
         return bundle.manifest();
     }
 
+    public ModelBundle bundle() {
+        return bundle;
+    }
+
     public Preprocessor preprocessor() {
         if (preprocessor == null) {
             throw new IllegalStateException("bundle " + bundle.manifest().name() + " scores feature vectors, not images");

@@ -21,10 +21,20 @@ public final class TinyBundle {
     private TinyBundle() {}
 
     public static ModelBundle write(Path root, String name, String version, InputSpec input, double threshold) {
+        return write(root, name, version, input, threshold, new ScoreStats(100, 0.1, 0.05, 0.0, 0.1, 0.2, 0.24, 0.3, null),
+                Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    /**
+     * @param reference the held-out score statistics to record (their quantiles are what a drift watch compares with)
+     * @param createdAt what orders the versions of a model folder
+     */
+    public static ModelBundle write(Path root, String name, String version, InputSpec input, double threshold,
+            ScoreStats reference, Instant createdAt) {
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, name, version, "tiny-mean-square",
-                Instant.parse("2026-01-01T00:00:00Z"), input, TinyOnnxModel.OUTPUTS, TinyOnnxModel.SCORE,
+                createdAt, input, TinyOnnxModel.OUTPUTS, TinyOnnxModel.SCORE,
                 "mean of squared pixels in [0, 1]", new Threshold(threshold, "target-fpr", 0.01, 100),
-                new ScoreStats(100, 0.1, 0.05, 0.0, 0.1, 0.2, 0.24, 0.3), Map.of(), Map.of(), null);
+                reference, Map.of(), Map.of(), null);
         try {
             return ModelBundle.write(root, manifest,
                     TinyOnnxModel.meanSquare(input.channels(), input.height(), input.width()));

@@ -2,6 +2,7 @@ package dev.imageanomaly.scoring.bundle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -23,6 +24,12 @@ public record ModelBundle(Path directory, Manifest manifest, byte[] onnxModel) {
 
     public static final String MODEL_FILE = "model.onnx";
     public static final String MANIFEST_FILE = "manifest.json";
+    /**
+     * The injection id of optional JSON fields: a field marked with it reads as null when absent
+     * (a manifest field added after the first format, a plan field left out); every other field
+     * stays required.
+     */
+    static final String OPTIONAL = "optional-field-absent";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -31,7 +38,8 @@ public record ModelBundle(Path directory, Manifest manifest, byte[] onnxModel) {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             // A bundle from a newer trainer may carry fields this scorer does not know; they are ignored.
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setInjectableValues(new InjectableValues.Std().addValue(OPTIONAL, null));
 
     public static ModelBundle load(Path directory) {
         Manifest manifest = readManifest(directory.resolve(MANIFEST_FILE));
@@ -73,7 +81,7 @@ public record ModelBundle(Path directory, Manifest manifest, byte[] onnxModel) {
         return new ModelBundle(directory, updated, onnxModel);
     }
 
-    private static Manifest readManifest(Path file) {
+    static Manifest readManifest(Path file) {
         Manifest manifest;
         try {
             manifest = JSON.readValue(Files.readString(file), Manifest.class);

@@ -23,6 +23,8 @@ public final class ImageFolder {
 
     private static final Logger log = LoggerFactory.getLogger(ImageFolder.class);
     private static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+    /** A file larger than this is no image a folder of photos holds; it is skipped unread rather than loaded whole. */
+    static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
 
     /** One readable image, its path relative to the folder, and its class name (null at the top level). */
     public record Entry(String id, String className, DecodedImage image) {}
@@ -41,6 +43,10 @@ public final class ImageFolder {
         for (Path file : files) {
             String id = folder.relativize(file).toString();
             try {
+                if (Files.size(file) > MAX_FILE_BYTES) {
+                    throw new IOException("file is " + Files.size(file) + " bytes, over the " + MAX_FILE_BYTES
+                            + "-byte limit of an image file");
+                }
                 DecodedImage image = ImageDecoder.decodeEncoded(Files.readAllBytes(file));
                 // The class is the top-level sub-folder, so cats/indoor/x.png and dogs/indoor/y.png stay apart.
                 Path relative = folder.relativize(file);

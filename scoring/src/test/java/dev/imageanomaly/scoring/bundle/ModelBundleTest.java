@@ -38,7 +38,7 @@ class ModelBundleTest {
         return new Manifest(Manifest.FORMAT_VERSION, "tiny", "v1", "ae", Instant.parse("2024-05-01T12:34:56.789Z"),
                 InputSpec.image(1, 2, 2), TinyOnnxModel.OUTPUTS, TinyOnnxModel.SCORE, "mean of squared pixels",
                 new Threshold(0.25, "target-fpr", 0.01, 100),
-                new ScoreStats(100, 0.1, 0.05, 0.0, 0.1, 0.2, 0.24, 0.3), training, Map.of("auroc", 0.99), null);
+                new ScoreStats(100, 0.1, 0.05, 0.0, 0.1, 0.2, 0.24, 0.3, null), training, Map.of("auroc", 0.99), null);
     }
 
     @Test
@@ -119,6 +119,35 @@ class ModelBundleTest {
         assertThatThrownBy(() -> ModelBundle.load(dir))
                 .isInstanceOf(ManifestException.class)
                 .hasMessageContaining("'scoreOutput'");
+    }
+
+    @Test
+    void aBundleMadeBeforeScoreQuantilesWereRecordedStillLoadsWithoutThem() throws IOException {
+        Path dir = writeThenEdit(json -> ((ObjectNode) json.get("scoreStats")).remove("quantiles"));
+
+        ScoreStats stats = ModelBundle.load(dir).manifest().scoreStats();
+
+        assertThat(stats.quantiles()).isNull();
+        assertThat(stats.hasQuantiles()).isFalse();
+        assertThat(stats.p99()).isEqualTo(0.24);
+    }
+
+    @Test
+    void scoreQuantilesOfHeldOutScoresRoundTripThroughTheManifest() throws IOException {
+        float[] scores = new float[1000];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = i / 1000f;
+        }
+        ScoreStats stats = ScoreStats.of(scores);
+        Manifest m = manifest();
+        Manifest withStats = new Manifest(m.formatVersion(), m.name(), m.version(), m.kind(), m.createdAt(), m.input(),
+                m.outputs(), m.scoreOutput(), m.scoreDefinition(), m.threshold(), stats, m.training(), m.metrics(), null);
+
+        ScoreStats loaded = ModelBundle.load(ModelBundle.write(root, withStats, onnx).directory()).manifest().scoreStats();
+
+        assertThat(loaded.hasQuantiles()).isTrue();
+        assertThat(loaded.quantiles()).hasSize(ScoreStats.QUANTILE_COUNT).isSorted();
+        assertThat(loaded.quantiles().get(100)).isCloseTo(0.4995, org.assertj.core.api.Assertions.within(1e-6));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.imageanomaly.trainer.train;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import dev.imageanomaly.scoring.drift.ScoreDistance;
 import dev.imageanomaly.trainer.data.SampleSet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +63,7 @@ public final class EpochLoop {
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 float[] validationScores = scores.of(validation, config.batchSize());
                 double valLoss = PerImageScores.mean(validationScores);
-                double drift = ScoreDrift.ks(scores.of(driftSample, config.batchSize()), validationScores);
+                double drift = ScoreDistance.ks(scores.of(driftSample, config.batchSize()), validationScores);
                 boolean best = valLoss < bestLoss;
                 if (best) {
                     bestLoss = valLoss;

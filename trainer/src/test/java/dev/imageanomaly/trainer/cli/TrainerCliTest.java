@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.image.HostileImages;
 import dev.imageanomaly.trainer.ShippedData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -191,6 +192,34 @@ class TrainerCliTest {
                 assertThat(ks).as(line).isBetween(0.0, 1.0);
             }
             assertThat(train.out()).containsPattern("epoch 1/10: .* train/validation score KS 0\\.\\d{3},");
+        }
+
+        @Test
+        void scoreAndFindAnomaliesReportEveryHostileFileByNameSkipItAndFinish(@TempDir Path folder) throws IOException {
+            var digits = dev.imageanomaly.scoring.source.ImageSources.load(Path.of(MNIST), null);
+            for (int i = 0; i < 60; i++) {
+                Files.write(folder.resolve(String.format("digit-%02d.png", i)),
+                        dev.imageanomaly.scoring.image.PngEncoder.encode(digits.images().get(i)));
+            }
+            List<HostileImages.Kind> hostile = HostileImages.files();
+            for (HostileImages.Kind kind : hostile) {
+                Files.write(folder.resolve(kind.fileName()), kind.bytes());
+            }
+
+            Run score = cli("score", "--bundle", bundle.toString(), "--input", folder.toString(), "--provider", "cpu");
+            Run find = cli("find-anomalies", "--input", folder.toString(), "--kind", "ae", "--epochs", "2",
+                    "--out", folder.resolve("strays").toString());
+
+            assertThat(score.exit()).as(score.toString()).isZero();
+            assertThat(score.out().lines().filter(l -> l.startsWith("digit-"))).hasSize(60);
+            assertThat(score.err()).contains(hostile.size() + " unreadable files in " + folder + " were skipped");
+            assertThat(find.exit()).as(find.toString()).isZero();
+            assertThat(Files.readAllLines(folder.resolve("strays").resolve("ranking.csv"))).hasSize(61);
+            for (HostileImages.Kind kind : hostile) {
+                assertThat(score.err()).as(kind.fileName()).containsPattern("  " + java.util.regex.Pattern.quote(
+                        kind.fileName()) + ": .+");
+                assertThat(find.err() + find.out()).as(kind.fileName()).contains(kind.fileName() + ": ");
+            }
         }
 
         @Test

@@ -1,0 +1,98 @@
+package dev.imageanomaly.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imageanomaly.embedded.EmbeddedStack;
+import dev.imageanomaly.embedded.EmbeddedStackExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Credentials reach the clients but never a log line, an HTTP answer or a command's output: the
+ * scorer and the producer run as their own processes with registry basic auth, SASL and TLS
+ * passwords configured (the broker here speaks plaintext, so Kafka reads but does not use the
+ * SASL and TLS ones), and everything they print is searched for the secrets.
+ */
+@ExtendWith(EmbeddedStackExtension.class)
+class SecretsAreNeverLoggedTest {
+
+    private static final List<String> SECRETS = List.of("RegistrySecret-1", "TrustSecret-2", "JaasSecret-3",
+            "KeySecret-4", "ProducerSecret-5", "ProducerJaas-6");
+
+    private static EmbeddedStack stack;
+
+    @BeforeAll
+    static void stack(EmbeddedStack shared) {
+        stack = shared;
+    }
+
+    @Test
+    void theScorerAndTheProducerUseTheirCredentialsWithoutShowingThem(@TempDir Path dir) throws Exception {
+        StreamTestTopics topics = StreamTestTopics.unique("secrets");
+        Path stateDir = Files.createDirectories(Path.of("target", "streams-state", topics.prefix()));
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"scorer\" "
+                + "password=\"JaasSecret-3\";";
+        try (ScorerProcess scorer = ScorerProcess.start(topics.prefix(), Map.ofEntries(
+                Map.entry("bootstrap.servers", stack.bootstrapServers()),
+                Map.entry("schema.registry.url", stack.schemaRegistryUrl()),
+                Map.entry("schema.registry.basic.auth.user.info", "scorer:RegistrySecret-1"),
+                Map.entry("schema.registry.ssl.truststore.password", "TrustSecret-2"),
+                Map.entry("streams.sasl.jaas.config", jaas),
+                Map.entry("streams.ssl.keystore.password", "KeySecret-4"),
+                Map.entry("http.bind.address", "127.0.0.1"),
+                Map.entry("application.id", topics.prefix()),
+                Map.entry("topic.images", topics.images()), Map.entry("topic.scores", topics.scores()),
+                Map.entry("topic.alerts", topics.alerts()), Map.entry("topic.dead.letters", topics.deadLetters()),
+                Map.entry("model.bundle", TestBundle.get().directory().toAbsolutePath().toString()),
+                Map.entry("execution.provider", "cpu"),
+                Map.entry("state.dir", stateDir.toAbsolutePath().toString())), "512m");
+                OutputCollector out = topics.collector(stack)) {
+            scorer.awaitReady(Duration.ofSeconds(120));
+
+            Path clientConfig = dir.resolve("client.properties");
+            Files.writeString(clientConfig, String.join("\n",
+                    "basic.auth.credentials.source=USER_INFO", "basic.auth.user.info=producer:ProducerSecret-5",
+                    "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
+                            + "username=\"producer\" password=\"ProducerJaas-6\";"));
+            Path images = Files.createDirectories(dir.resolve("images"));
+            for (int i = 0; i < 20; i++) {
+                Files.write(images.resolve("digit-" + i + ".png"), ImageEvents.encodePng(TestBundle.digits().images().get(i)));
+            }
+            String produced = runCli("produce", "--input", images.toString(), "--topic", topics.images(),
+                    "--bootstrap-servers", stack.bootstrapServers(), "--registry", stack.schemaRegistryUrl(),
+                    "--client-config", clientConfig.toString());
+
+            assertThat(out.awaitOutcomes(20, Duration.ofSeconds(120))).as("the events were scored").isTrue();
+            String everything = String.join("\n", Files.readString(scorer.log()), produced, scorer.get("/metrics"),
+                    scorer.get("/model"), scorer.get("/health/ready"), scorer.get("/health/live"));
+            assertThat(produced).contains("published 20 events");
+            assertThat(Files.readString(scorer.log())).as("Kafka logged the settings, masked")
+                    .contains("sasl.jaas.config = [hidden]");
+            for (String secret : SECRETS) {
+                assertThat(everything).as("output shows %s", secret).doesNotContain(secret);
+            }
+        }
+    }
+
+    /** The command line as its own JVM, as a user runs it; its standard output and error together. */
+    private static String runCli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        return output;
+    }
+}
