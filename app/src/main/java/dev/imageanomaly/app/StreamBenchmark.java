@@ -1,22 +1,21 @@
 package dev.imageanomaly.app;
 
 import dev.imageanomaly.embedded.EmbeddedStack;
+import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
+import dev.imageanomaly.scoring.engine.EngineOptions;
+import dev.imageanomaly.scoring.engine.ExecutionProvider;
 import dev.imageanomaly.scoring.image.DecodedImage;
-import dev.imageanomaly.stream.ScorerApp;
-import dev.imageanomaly.stream.ScorerConfig;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -32,14 +31,17 @@ import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * The stream benchmark harness: one input topic on a running stack, filled once, that each
- * pipeline drains from RUNNING until its committed input offsets reach the end, with the CPU the
- * pipeline's threads, the whole JVM and the broker spent meanwhile.
+ * pipeline drains from the moment it runs until its committed input offsets reach the end, with the
+ * CPU it and the broker spent meanwhile. Beside the scorer, its two ceilings in the same run: a
+ * Kafka Streams pass-through of the same records (what Kafka allows on this machine) and ONNX
+ * Runtime alone scoring the same images at the same batch size on one thread (what the model allows).
+ * Scorers run as their own JVMs, one or several (the same application id, sharing the partitions).
  */
 final class StreamBenchmark {
 
     /** One pipeline's drain of the topic. */
-    record Row(String pipeline, int events, double seconds, double inferenceSeconds, double streamCpuSeconds,
-            double processCpuSeconds, double brokerCpuSeconds) {
+    record Row(String pipeline, int events, double seconds, double inferenceSeconds, double pipelineCpuSeconds,
+            double brokerCpuSeconds, boolean ceiling) {
         double rate() {
             return events / seconds;
         }
@@ -49,18 +51,18 @@ final class StreamBenchmark {
     private final String topic;
     private final int partitions;
     private final int threads;
-    private final Path stateRoot;
+    private final Path workDir;
 
     /**
-     * @param threads stream threads per pipeline
-     * @param stateRoot where the pipelines keep their state
+     * @param threads stream threads per pipeline instance
+     * @param workDir where the pipelines keep their state and the scorers their logs
      */
-    StreamBenchmark(EmbeddedStack stack, String topic, int partitions, int threads, Path stateRoot) {
+    StreamBenchmark(EmbeddedStack stack, String topic, int partitions, int threads, Path workDir) {
         this.stack = stack;
         this.topic = topic;
         this.partitions = partitions;
         this.threads = threads;
-        this.stateRoot = stateRoot;
+        this.workDir = workDir;
     }
 
     /** Creates the topic and publishes {@code events} PNG image events, cycling through the images. */
@@ -68,14 +70,14 @@ final class StreamBenchmark {
         createTopic(topic);
         try (ImagePublisher publisher = new ImagePublisher(stack.bootstrapServers(), stack.schemaRegistryUrl(), topic)) {
             for (int i = 0; i < events; i++) {
-                publisher.publish(ImageEvents.png("bench-" + i, "camera-" + (i % 4 + 1), images.get(i % images.size()),
+                publisher.publish(ImageEvents.png("bench-" + i, "camera-" + (i % 24 + 1), images.get(i % images.size()),
                         Map.of()));
             }
             publisher.flush();
         }
     }
 
-    /** A Kafka Streams pass-through of the same records: the ceiling the machine allows. */
+    /** A Kafka Streams pass-through of the same records: the ceiling Kafka allows on this machine. */
     Row passThrough() throws Exception {
         String appId = "bench-pass-through-" + UUID.randomUUID();
         StreamsBuilder builder = new StreamsBuilder();
@@ -86,48 +88,101 @@ final class StreamBenchmark {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateRoot.toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, workDir.toString());
         createTopic(appId + ".out");
+        long cpuBefore = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
             awaitRunning(streams);
-            return drain(appId, "pass-through (bytes in, bytes out, at_least_once)", () -> 0);
+            return drain(appId, "Kafka Streams pass-through (bytes in, bytes out)", () -> 0.0,
+                    () -> (ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L)
+                            - cpuBefore) / 1e9, true);
         }
     }
 
     /**
-     * The scorer on the same records.
+     * ONNX Runtime alone on the same images, already decoded and prepared, at the scorer's batch size
+     * and one intra-op thread (as the scorer runs it): the ceiling the model allows.
+     */
+    Row bareOnnxRuntime(ModelBundle bundle, List<DecodedImage> images, int events, int batch) {
+        try (ImageAnomalyDetector detector = ImageAnomalyDetector.open(bundle,
+                new EngineOptions(ExecutionProvider.CPU, 0, 1, batch))) {
+            List<DecodedImage> sample = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+                sample.add(images.get(i % images.size()));
+            }
+            float[] input = detector.preprocess(sample);
+            for (int i = 0; i < 20; i++) {
+                detector.decisionFunction(input, batch); // JIT and the session's first runs
+            }
+            int batches = Math.max(1, events / batch);
+            long start = System.nanoTime();
+            for (int i = 0; i < batches; i++) {
+                detector.decisionFunction(input, batch);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Row(String.format("ONNX Runtime alone (batch %d, 1 thread)", batch), batches * batch, seconds,
+                    seconds, seconds, 0, true);
+        }
+    }
+
+    /**
+     * The scorer on the same records, as {@code instances} JVMs with one application id.
      *
      * @param provider the execution provider, as the scorer's settings spell it
      * @param extraSettings any other scorer settings
      */
-    Row scorer(ModelBundle bundle, String provider, String guarantee, int batch, Map<String, String> extraSettings)
-            throws Exception {
+    Row scorer(ModelBundle bundle, String provider, String guarantee, int batch, int instances,
+            Map<String, String> extraSettings) throws Exception {
         String appId = "bench-scorer-" + UUID.randomUUID();
-        Map<String, String> settings = new HashMap<>(Map.of(
-                "bootstrap.servers", stack.bootstrapServers(), "schema.registry.url", stack.schemaRegistryUrl(),
-                "application.id", appId, "topic.images", topic, "topic.scores", appId + ".scores",
-                "topic.alerts", appId + ".alerts", "topic.dead.letters", appId + ".dlq",
-                "model.bundle", bundle.directory().toString(), "execution.provider", provider,
-                "processing.guarantee", guarantee));
-        settings.putAll(Map.of("batch.max.size", String.valueOf(batch), "num.stream.threads", String.valueOf(threads),
-                "topics.partitions", String.valueOf(partitions), "state.dir", stateRoot.toString(),
-                "http.port", "0", "streams.commit.interval.ms", "100"));
-        settings.putAll(extraSettings);
-        try (ScorerApp scorer = ScorerApp.start(ScorerConfig.load(null, Map.of(), settings))) {
-            scorer.awaitRunning(Duration.ofSeconds(60));
-            return drain(appId, String.format("scorer (batch %d, %s%s)", batch, guarantee,
-                            extraSettings.isEmpty() ? "" : ", " + extraSettings),
-                    () -> (long) (scorer.metrics().inferenceSeconds() * 1e9));
+        List<ScorerProcess> scorers = new ArrayList<>();
+        try {
+            for (int i = 0; i < instances; i++) {
+                Map<String, String> settings = scorerSettings(stack, appId, topic, bundle, provider, guarantee, batch,
+                        threads, Files.createDirectories(workDir.resolve(appId + "-" + i)));
+                settings.put("topics.partitions", String.valueOf(partitions));
+                settings.put("instance.id", "bench-" + i);
+                settings.putAll(extraSettings);
+                scorers.add(ScorerProcess.start(appId + "-" + i, settings, "1g", workDir));
+            }
+            for (ScorerProcess scorer : scorers) {
+                scorer.awaitReady(Duration.ofSeconds(120));
+            }
+            String name = String.format("scorer x%d (batch %d, %s%s)", instances, batch, guarantee,
+                    extraSettings.isEmpty() ? "" : ", " + extraSettings);
+            return drain(appId, name, () -> sum(scorers, "scorer_inference_seconds_sum"), () -> cpuSeconds(scorers),
+                    false);
+        } finally {
+            for (ScorerProcess scorer : scorers) {
+                scorer.close();
+            }
         }
     }
 
+    /** A benchmarked scorer's settings: its own output topics and state folder, one application id per pipeline. */
+    static Map<String, String> scorerSettings(EmbeddedStack stack, String appId, String imagesTopic, ModelBundle bundle,
+            String provider, String guarantee, int batch, int threads, Path stateDir) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "bootstrap.servers", stack.bootstrapServers(), "schema.registry.url", stack.schemaRegistryUrl(),
+                "application.id", appId, "topic.images", imagesTopic, "topic.scores", appId + ".scores",
+                "topic.alerts", appId + ".alerts", "topic.dead.letters", appId + ".dlq",
+                "model.bundle", bundle.directory().toAbsolutePath().toString(), "execution.provider", provider,
+                "processing.guarantee", guarantee));
+        settings.putAll(Map.of("batch.max.size", String.valueOf(batch), "num.stream.threads", String.valueOf(threads),
+                "state.dir", stateDir.toString(), "topic.shadow.scores", appId + ".shadow", "topic.drift", appId + ".drift"));
+        return settings;
+    }
+
+    private interface Reading {
+        double get() throws Exception;
+    }
+
     /** Times from now until the pipeline's committed offsets on {@code topic} reach the end of it. */
-    private Row drain(String groupId, String name, LongSupplier inferenceNanos)
+    private Row drain(String groupId, String name, Reading inferenceSeconds, Reading cpuSeconds, boolean ceiling)
             throws Exception {
         long start = System.nanoTime();
-        long cpuAtStart = streamThreadCpuNanos(groupId);
-        long processCpuAtStart = processCpuNanos();
+        double inferenceAtStart = inferenceSeconds.get();
+        double cpuAtStart = cpuSeconds.get();
         long brokerCpuAtStart = cpuNanos(stack.kafka().process());
         try (Admin admin = admin()) {
             long total = endOffsets(admin, topic);
@@ -140,27 +195,21 @@ final class StreamBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.printf("%s: %d events in %.1f s%n", name, total, seconds);
-            return new Row(name, (int) total, seconds, inferenceNanos.getAsLong() / 1e9,
-                    (streamThreadCpuNanos(groupId) - cpuAtStart) / 1e9, (processCpuNanos() - processCpuAtStart) / 1e9,
-                    (cpuNanos(stack.kafka().process()) - brokerCpuAtStart) / 1e9);
+            return new Row(name, (int) total, seconds, inferenceSeconds.get() - inferenceAtStart,
+                    cpuSeconds.get() - cpuAtStart, (cpuNanos(stack.kafka().process()) - brokerCpuAtStart) / 1e9, ceiling);
         }
     }
 
-    /** CPU time of the pipeline's stream threads (ONNX Runtime included when it runs on the calling thread). */
-    private static long streamThreadCpuNanos(String applicationId) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith(applicationId)
-                    && info.getThreadName().matches(".*-StreamThread-\\d+$")) {
-                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-            }
+    private static double sum(List<ScorerProcess> scorers, String series) throws Exception {
+        double total = 0;
+        for (ScorerProcess scorer : scorers) {
+            total += scorer.metric(series);
         }
-        return sum;
+        return total;
     }
 
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    private static double cpuSeconds(List<ScorerProcess> scorers) {
+        return scorers.stream().mapToLong(s -> cpuNanos(s.process().toHandle())).sum() / 1e9;
     }
 
     private static long cpuNanos(ProcessHandle process) {
@@ -204,21 +253,20 @@ final class StreamBenchmark {
         return 1e6 * seconds / r.events();
     }
 
-    /** The rows as a markdown table, each against the first (the pass-through). */
+    /** The rows as a markdown table; each scorer row against the nearer of the two ceilings measured in the run. */
     String table(List<Row> rows) {
-        double reference = rows.get(0).rate();
+        double ceiling = rows.stream().filter(Row::ceiling).mapToDouble(Row::rate).min().orElse(Double.NaN);
         StringBuilder md = new StringBuilder(String.format(
-                "%n%d cores, %d partition(s), %d stream thread(s), broker and registry on the same machine%n%n",
+                "%n%d cores, %d partition(s), %d stream thread(s) per instance, broker and registry on the same machine%n%n",
                 Runtime.getRuntime().availableProcessors(), partitions, threads));
-        md.append("| pipeline | events | seconds | events/s | vs pass-through | ONNX Runtime share"
-                + " | stream threads' CPU µs/event | whole JVM CPU µs/event | broker CPU µs/event |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| pipeline | events | seconds | events/s | vs nearer ceiling | ONNX Runtime share"
+                + " | pipeline CPU µs/event | broker CPU µs/event |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            md.append(String.format("| %s | %d | %.2f | %.0f | %.2f | %s | %.0f | %.0f | %.0f |%n", r.pipeline(),
-                    r.events(), r.seconds(), r.rate(), r.rate() / reference,
+            md.append(String.format("| %s | %d | %.2f | %.0f | %s | %s | %.0f | %.0f |%n", r.pipeline(),
+                    r.events(), r.seconds(), r.rate(), r.ceiling() ? "(ceiling)" : String.format("%.0f %%", 100 * r.rate() / ceiling),
                     r.inferenceSeconds() > 0 ? String.format("%.0f %%", 100 * r.inferenceSeconds() / r.seconds()) : "-",
-                    perEvent(r.streamCpuSeconds(), r), perEvent(r.processCpuSeconds(), r),
-                    perEvent(r.brokerCpuSeconds(), r)));
+                    perEvent(r.pipelineCpuSeconds(), r), perEvent(r.brokerCpuSeconds(), r)));
         }
         return md.toString();
     }

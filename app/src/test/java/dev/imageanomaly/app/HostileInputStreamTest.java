@@ -10,8 +10,6 @@ import dev.imageanomaly.schemas.avro.DeadLetter;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.stream.HostileRecords;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,16 +59,8 @@ class HostileInputStreamTest {
             admin.createTopics(List.of(new NewTopic(topics.images(), 4, (short) 1)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024))))).all().get();
         }
-        Path stateDir = Files.createDirectories(Path.of("target", "streams-state", topics.prefix()));
-        Map<String, String> settings = Map.ofEntries(
-                Map.entry("bootstrap.servers", stack.bootstrapServers()),
-                Map.entry("schema.registry.url", stack.schemaRegistryUrl()),
-                Map.entry("application.id", topics.prefix()),
-                Map.entry("topic.images", topics.images()), Map.entry("topic.scores", topics.scores()),
-                Map.entry("topic.alerts", topics.alerts()), Map.entry("topic.dead.letters", topics.deadLetters()),
-                Map.entry("model.bundle", TestBundle.get().directory().toAbsolutePath().toString()),
-                Map.entry("execution.provider", "cpu"), Map.entry("batch.max.size", "32"),
-                Map.entry("state.dir", stateDir.toAbsolutePath().toString()));
+        Map<String, String> settings = topics.settings(stack, TestBundle.get(), "at_least_once", "");
+        settings.put("batch.max.size", "32");
         List<HostileRecords.Kind> corpus = HostileRecords.corpus(
                 new SchemaRegistryClient(stack.schemaRegistryUrl()), topics.images());
 

@@ -9,8 +9,6 @@ import dev.imageanomaly.schemas.SchemaRegistrySettings;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.image.DecodedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +26,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker and the registry go away while events stream, on a stack of this class's own (the
@@ -42,6 +40,8 @@ class InfrastructureOutageTest {
     private static final double RATE = 100;
 
     private static EmbeddedStack stack;
+    @RegisterExtension
+    final ScorerProcesses scorers = new ScorerProcesses();
     private ScorerProcess scorer;
 
     @BeforeAll
@@ -52,13 +52,6 @@ class InfrastructureOutageTest {
     @AfterAll
     static void closeStack() {
         stack.close();
-    }
-
-    @AfterEach
-    void stopScorer() throws InterruptedException {
-        if (scorer != null) {
-            scorer.kill();
-        }
     }
 
     @Test
@@ -143,18 +136,10 @@ class InfrastructureOutageTest {
     }
 
     private ScorerProcess startScorer(StreamTestTopics topics) throws Exception {
-        Path stateDir = Files.createDirectories(Path.of("target", "streams-state", topics.prefix()));
-        ScorerProcess started = ScorerProcess.start(topics.prefix(), Map.ofEntries(
-                Map.entry("bootstrap.servers", stack.bootstrapServers()),
-                Map.entry("schema.registry.url", stack.schemaRegistryUrl()),
-                Map.entry("application.id", topics.prefix()),
-                Map.entry("topic.images", topics.images()), Map.entry("topic.scores", topics.scores()),
-                Map.entry("topic.alerts", topics.alerts()), Map.entry("topic.dead.letters", topics.deadLetters()),
-                Map.entry("model.bundle", TestBundle.get().directory().toAbsolutePath().toString()),
-                Map.entry("execution.provider", "cpu"), Map.entry("processing.guarantee", "exactly_once_v2"),
-                // Waits shorter than the outage: the thread gives up, is replaced and retries, as it would in a long outage.
-                Map.entry("schema.registry.max.wait.ms", "10000"),
-                Map.entry("state.dir", stateDir.toAbsolutePath().toString())), "512m");
+        Map<String, String> settings = topics.settings(stack, TestBundle.get(), "exactly_once_v2", "");
+        // Waits shorter than the outage: the thread gives up, is replaced and retries, as it would in a long outage.
+        settings.put("schema.registry.max.wait.ms", "10000");
+        ScorerProcess started = scorers.start(topics.prefix(), settings, "512m");
         started.awaitReady(Duration.ofSeconds(120));
         return started;
     }

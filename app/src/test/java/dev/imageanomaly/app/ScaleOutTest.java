@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageanomaly.embedded.EmbeddedStack;
 import dev.imageanomaly.embedded.EmbeddedStackExtension;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,18 +32,12 @@ class ScaleOutTest {
     private static final double RATE = 200;
 
     private static EmbeddedStack stack;
-    private final List<ScorerProcess> scorers = new ArrayList<>();
+    @RegisterExtension
+    final ScorerProcesses scorers = new ScorerProcesses();
 
     @BeforeAll
     static void stack(EmbeddedStack shared) {
         stack = shared;
-    }
-
-    @AfterEach
-    void stopScorers() throws InterruptedException {
-        for (ScorerProcess scorer : scorers) {
-            scorer.kill();
-        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,7 +51,7 @@ class ScaleOutTest {
             for (int i = 1; i <= 3; i++) {
                 start(topics, guarantee, i);
             }
-            for (ScorerProcess scorer : scorers) {
+            for (ScorerProcess scorer : scorers.started()) {
                 scorer.awaitReady(Duration.ofSeconds(120));
             }
             MixedTraffic.Sent[] sent = new MixedTraffic.Sent[1];
@@ -78,7 +68,7 @@ class ScaleOutTest {
 
             Thread.sleep(10_000);
             long killedAt = System.currentTimeMillis();
-            scorers.get(1).kill();
+            scorers.started().get(1).kill();
             Thread.sleep(10_000);
             long joinedAt = System.currentTimeMillis();
             start(topics, guarantee, 4).awaitReady(Duration.ofSeconds(120));
@@ -106,19 +96,8 @@ class ScaleOutTest {
     }
 
     private ScorerProcess start(StreamTestTopics topics, String guarantee, int instance) throws Exception {
-        Path stateDir = Files.createDirectories(Path.of("target", "streams-state", topics.prefix() + "-" + instance));
-        Map<String, String> settings = new HashMap<>(Map.ofEntries(
-                Map.entry("bootstrap.servers", stack.bootstrapServers()),
-                Map.entry("schema.registry.url", stack.schemaRegistryUrl()),
-                Map.entry("application.id", topics.prefix()),
-                Map.entry("instance.id", "scorer-" + instance),
-                Map.entry("topic.images", topics.images()), Map.entry("topic.scores", topics.scores()),
-                Map.entry("topic.alerts", topics.alerts()), Map.entry("topic.dead.letters", topics.deadLetters()),
-                Map.entry("model.bundle", TestBundle.get().directory().toAbsolutePath().toString()),
-                Map.entry("execution.provider", "cpu"), Map.entry("processing.guarantee", guarantee),
-                Map.entry("state.dir", stateDir.toAbsolutePath().toString())));
-        ScorerProcess scorer = ScorerProcess.start(topics.prefix() + "-" + instance, settings, "512m");
-        scorers.add(scorer);
-        return scorer;
+        Map<String, String> settings = topics.settings(stack, TestBundle.get(), guarantee, "-" + instance);
+        settings.put("instance.id", "scorer-" + instance);
+        return scorers.start(topics.prefix() + "-" + instance, settings, "512m");
     }
 }

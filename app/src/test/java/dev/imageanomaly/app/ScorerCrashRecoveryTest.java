@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageanomaly.embedded.EmbeddedStack;
 import dev.imageanomaly.embedded.EmbeddedStackExtension;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scorer is killed with SIGKILL in the middle of a stream and started again under the same
@@ -34,41 +29,26 @@ class ScorerCrashRecoveryTest {
     private static final double RATE = 250;
 
     private static EmbeddedStack stack;
-    private final List<ScorerProcess> scorers = new ArrayList<>();
+    @RegisterExtension
+    final ScorerProcesses scorers = new ScorerProcesses();
 
     @BeforeAll
     static void stack(EmbeddedStack shared) {
         stack = shared;
     }
 
-    @AfterEach
-    void stopScorers() throws InterruptedException {
-        for (ScorerProcess scorer : scorers) {
-            scorer.kill();
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"exactly_once_v2", "at_least_once"})
     void aScorerKilledMidStreamAndRestartedLosesNothing(String guarantee) throws Exception {
         StreamTestTopics topics = StreamTestTopics.unique("crash-" + guarantee.charAt(0));
-        Path stateDir = Files.createDirectories(Path.of("target", "streams-state", topics.prefix()));
-        Map<String, String> settings = Map.ofEntries(
-                Map.entry("bootstrap.servers", stack.bootstrapServers()),
-                Map.entry("schema.registry.url", stack.schemaRegistryUrl()),
-                Map.entry("application.id", topics.prefix()),
-                Map.entry("instance.id", "scorer-0"),
-                Map.entry("topic.images", topics.images()), Map.entry("topic.scores", topics.scores()),
-                Map.entry("topic.alerts", topics.alerts()), Map.entry("topic.dead.letters", topics.deadLetters()),
-                Map.entry("model.bundle", TestBundle.get().directory().toAbsolutePath().toString()),
-                Map.entry("execution.provider", "cpu"),
-                Map.entry("processing.guarantee", guarantee),
-                // Large batches with a long wait leave events buffered when the kill comes.
-                Map.entry("batch.max.size", "200"), Map.entry("batch.max.wait.ms", "500"),
-                Map.entry("state.dir", stateDir.toAbsolutePath().toString()));
+        Map<String, String> settings = topics.settings(stack, TestBundle.get(), guarantee, "");
+        settings.put("instance.id", "scorer-0");
+        // Large batches with a long wait leave events buffered when the kill comes.
+        settings.put("batch.max.size", "200");
+        settings.put("batch.max.wait.ms", "500");
 
         try (OutputCollector out = topics.collector(stack); ImagePublisher publisher = topics.publisher(stack)) {
-            ScorerProcess first = startScorer(settings, "first");
+            ScorerProcess first = scorers.start("first-" + topics.prefix(), settings, "1g");
             MixedTraffic.Sent[] sent = new MixedTraffic.Sent[1];
             Thread publishing = new Thread(() -> {
                 try {
@@ -83,7 +63,7 @@ class ScorerCrashRecoveryTest {
             first.kill();
             long killedAt = System.currentTimeMillis();
 
-            startScorer(settings, "restarted").awaitReady(Duration.ofSeconds(120));
+            scorers.start("restarted-" + topics.prefix(), settings, "1g").awaitReady(Duration.ofSeconds(120));
             long readyAt = System.currentTimeMillis();
             publishing.join();
             int expected = DIGITS + FASHION + BROKEN;
@@ -107,11 +87,5 @@ class ScorerCrashRecoveryTest {
                 assertThat(result.duplicated()).as("duplicated").isLessThan(600);
             }
         }
-    }
-
-    private ScorerProcess startScorer(Map<String, String> settings, String name) throws IOException {
-        ScorerProcess scorer = ScorerProcess.start(name + "-" + settings.get("application.id"), settings, "1g");
-        scorers.add(scorer);
-        return scorer;
     }
 }

@@ -39,23 +39,13 @@ class SecretsAreNeverLoggedTest {
     @Test
     void theScorerAndTheProducerUseTheirCredentialsWithoutShowingThem(@TempDir Path dir) throws Exception {
         StreamTestTopics topics = StreamTestTopics.unique("secrets");
-        Path stateDir = Files.createDirectories(Path.of("target", "streams-state", topics.prefix()));
         String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"scorer\" "
                 + "password=\"JaasSecret-3\";";
-        try (ScorerProcess scorer = ScorerProcess.start(topics.prefix(), Map.ofEntries(
-                Map.entry("bootstrap.servers", stack.bootstrapServers()),
-                Map.entry("schema.registry.url", stack.schemaRegistryUrl()),
-                Map.entry("schema.registry.basic.auth.user.info", "scorer:RegistrySecret-1"),
-                Map.entry("schema.registry.ssl.truststore.password", "TrustSecret-2"),
-                Map.entry("streams.sasl.jaas.config", jaas),
-                Map.entry("streams.ssl.keystore.password", "KeySecret-4"),
-                Map.entry("http.bind.address", "127.0.0.1"),
-                Map.entry("application.id", topics.prefix()),
-                Map.entry("topic.images", topics.images()), Map.entry("topic.scores", topics.scores()),
-                Map.entry("topic.alerts", topics.alerts()), Map.entry("topic.dead.letters", topics.deadLetters()),
-                Map.entry("model.bundle", TestBundle.get().directory().toAbsolutePath().toString()),
-                Map.entry("execution.provider", "cpu"),
-                Map.entry("state.dir", stateDir.toAbsolutePath().toString())), "512m");
+        Map<String, String> settings = topics.settings(stack, TestBundle.get(), "at_least_once", "");
+        settings.putAll(Map.of("schema.registry.basic.auth.user.info", "scorer:RegistrySecret-1",
+                "schema.registry.ssl.truststore.password", "TrustSecret-2", "streams.sasl.jaas.config", jaas,
+                "streams.ssl.keystore.password", "KeySecret-4", "http.bind.address", "127.0.0.1"));
+        try (ScorerProcess scorer = ScorerProcess.start(topics.prefix(), settings, "512m");
                 OutputCollector out = topics.collector(stack)) {
             scorer.awaitReady(Duration.ofSeconds(120));
 

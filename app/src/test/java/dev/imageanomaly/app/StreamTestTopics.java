@@ -42,21 +42,32 @@ record StreamTestTopics(String prefix) {
 
     ScorerConfig scorerConfig(EmbeddedStack stack, ModelBundle bundle, String guarantee, Map<String, String> extra)
             throws java.io.IOException {
+        Map<String, String> settings = settings(stack, bundle, guarantee, "");
+        settings.put("http.port", "0");
+        settings.putAll(extra);
+        return ScorerConfig.load(null, Map.of(), settings);
+    }
+
+    /**
+     * The settings of one scorer on these topics, with a state folder of its own per {@code instance}
+     * (several instances of one application share the topics and the consumer group).
+     */
+    Map<String, String> settings(EmbeddedStack stack, ModelBundle bundle, String guarantee, String instance)
+            throws java.io.IOException {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "bootstrap.servers", stack.bootstrapServers(),
                 "schema.registry.url", stack.schemaRegistryUrl(),
                 "application.id", prefix,
                 "topic.images", images(), "topic.scores", scores(), "topic.alerts", alerts(),
                 "topic.dead.letters", deadLetters(),
-                "model.bundle", bundle.directory().toString(),
+                "model.bundle", bundle.directory().toAbsolutePath().toString(),
                 "processing.guarantee", guarantee,
-                "http.port", "0"));
-        settings.put("state.dir", Files.createDirectories(Path.of("target", "streams-state", prefix)).toString());
-        settings.put("execution.provider", "cpu");
+                "execution.provider", "cpu"));
+        settings.put("state.dir", Files.createDirectories(Path.of("target", "streams-state", prefix + instance))
+                .toAbsolutePath().toString());
         settings.put("topic.shadow.scores", shadowScores());
         settings.put("topic.drift", drift());
-        settings.putAll(extra);
-        return ScorerConfig.load(null, Map.of(), settings);
+        return settings;
     }
 
     OutputCollector collector(EmbeddedStack stack) {

@@ -7,7 +7,12 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import com.sun.management.GcInfo;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +76,32 @@ public final class ScorerMetrics {
         registerGauge("scorer_last_progress_timestamp_seconds",
                 "When the scorer last accepted, scored or dead-lettered a record (Unix time)",
                 () -> lastProgressMillis / 1000.0);
+        registerGauge("scorer_heap_after_gc_bytes",
+                "Heap in use right after the latest garbage collection: what the scorer really keeps (flat when it leaks nothing)",
+                ScorerMetrics::heapAfterLatestGc);
+    }
+
+    /** Heap use after the most recent collection of any collector, summed over the heap's pools; NaN before the first. */
+    private static double heapAfterLatestGc() {
+        GcInfo latest = null;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof com.sun.management.GarbageCollectorMXBean sun) {
+                GcInfo info = sun.getLastGcInfo();
+                if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
+                    latest = info;
+                }
+            }
+        }
+        if (latest == null) {
+            return Double.NaN;
+        }
+        long heap = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && latest.getMemoryUsageAfterGc().containsKey(pool.getName())) {
+                heap += latest.getMemoryUsageAfterGc().get(pool.getName()).getUsed();
+            }
+        }
+        return heap;
     }
 
     /** A record moved: accepted into a batch, or a batch was emitted. */

@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * The scorer as its own JVM, as it runs in production: it can be killed like a real process, its
- * heap is its own (so a test can bound it), and it is reached through its HTTP endpoints. Its log
- * goes to {@code target/scorer-<name>.log}.
+ * heap and resident memory are its own (so a test can bound them and a benchmark measure them),
+ * and it is reached through its HTTP endpoints. Its log goes to {@code <logDir>/scorer-<name>.log}.
  */
 final class ScorerProcess implements AutoCloseable {
 
@@ -32,6 +32,11 @@ final class ScorerProcess implements AutoCloseable {
     }
 
     static ScorerProcess start(String name, Map<String, String> settings, String maxHeap) throws IOException {
+        return start(name, settings, maxHeap, Path.of("target"));
+    }
+
+    static ScorerProcess start(String name, Map<String, String> settings, String maxHeap, Path logDir)
+            throws IOException {
         int port = freePort();
         Map<String, String> all = new HashMap<>(settings);
         all.put("http.port", Integer.toString(port));
@@ -39,7 +44,7 @@ final class ScorerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
                 "-cp", System.getProperty("java.class.path"), "dev.imageanomaly.stream.ScorerApp"));
         all.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().forEach(command::add);
-        Path log = Path.of("target", "scorer-" + name + ".log");
+        Path log = logDir.resolve("scorer-" + name + ".log");
         File logFile = log.toFile();
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile).start();
         return new ScorerProcess(p, port, log);
@@ -57,6 +62,20 @@ final class ScorerProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** Resident memory of the process (Linux {@code VmRSS}), or -1 where /proc cannot tell. */
+    long residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
     }
 
     /** Waits until {@code /health/ready} answers 200, or fails naming the log. */
