@@ -84,6 +84,11 @@ final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--provider", defaultValue = "cpu", description = "cpu, cuda, auto (default: ${DEFAULT-VALUE})")
     String provider;
 
+    @Option(names = "--jfr", paramLabel = "DIR",
+            description = "record each scorer JVM with Java Flight Recorder (profile settings) into DIR; "
+                    + "scripts/jfr-top-frames.java summarizes a recording")
+    Path jfr;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "any other scorer setting for the scorer rows, e.g. --set batch.max.wait.ms=5")
     Map<String, String> extraSettings = new HashMap<>();
@@ -126,7 +131,7 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     private void drain(EmbeddedStack stack, ModelBundle bundle, LoadedImages loaded, Path workDir) throws Exception {
         String topic = "bench-images";
-        StreamBenchmark bench = new StreamBenchmark(stack, topic, partitions, threads, workDir);
+        StreamBenchmark bench = new StreamBenchmark(stack, topic, partitions, threads, workDir, this::jvmOptions);
         System.out.printf("publishing %d events to %s (%d partitions) ...%n", events, topic, partitions);
         bench.fill(loaded.images(), events);
         List<StreamBenchmark.Row> rows = new ArrayList<>();
@@ -149,6 +154,15 @@ final class BenchStreamCommand implements Callable<Integer> {
         System.out.println(bench.table(rows));
     }
 
+    /** The scorer JVM's extra options: a flight recording when --jfr asks for one. */
+    private List<String> jvmOptions(String name) {
+        if (jfr == null) {
+            return List.of();
+        }
+        return List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                + jfr.toAbsolutePath().resolve(name + ".jfr"));
+    }
+
     private void openLoop(EmbeddedStack stack, ModelBundle bundle, LoadedImages loaded, Path workDir) throws Exception {
         for (String guarantee : guarantees) {
             for (int batch : batchSizes) {
@@ -160,7 +174,7 @@ final class BenchStreamCommand implements Callable<Integer> {
                 Map<String, String> settings = StreamBenchmark.scorerSettings(stack, appId, imagesTopic, bundle, provider,
                         guarantee, batch, threads, Files.createDirectories(workDir.resolve(appId)));
                 settings.putAll(extraSettings);
-                try (ScorerProcess scorer = ScorerProcess.start(appId, settings, "1g", workDir)) {
+                try (ScorerProcess scorer = ScorerProcess.start(appId, settings, "1g", workDir, jvmOptions(appId))) {
                     scorer.awaitReady(Duration.ofSeconds(120));
                     OpenLoopBenchmark bench = new OpenLoopBenchmark(stack, imagesTopic, appId + ".scores", scorer,
                             loaded.images());

@@ -37,12 +37,19 @@ final class ScorerProcess implements AutoCloseable {
 
     static ScorerProcess start(String name, Map<String, String> settings, String maxHeap, Path logDir)
             throws IOException {
+        return start(name, settings, maxHeap, logDir, List.of());
+    }
+
+    /** @param jvmOptions more options for the child JVM, e.g. to record a flight recording */
+    static ScorerProcess start(String name, Map<String, String> settings, String maxHeap, Path logDir,
+            List<String> jvmOptions) throws IOException {
         int port = freePort();
         Map<String, String> all = new HashMap<>(settings);
         all.put("http.port", Integer.toString(port));
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
-                "-cp", System.getProperty("java.class.path"), "dev.imageanomaly.stream.ScorerApp"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.imageanomaly.stream.ScorerApp"));
         all.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().forEach(command::add);
         Path log = logDir.resolve("scorer-" + name + ".log");
         File logFile = log.toFile();

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -52,17 +53,21 @@ final class StreamBenchmark {
     private final int partitions;
     private final int threads;
     private final Path workDir;
+    private final Function<String, List<String>> jvmOptions;
 
     /**
      * @param threads stream threads per pipeline instance
      * @param workDir where the pipelines keep their state and the scorers their logs
+     * @param jvmOptions the extra options of a scorer JVM, by its name
      */
-    StreamBenchmark(EmbeddedStack stack, String topic, int partitions, int threads, Path workDir) {
+    StreamBenchmark(EmbeddedStack stack, String topic, int partitions, int threads, Path workDir,
+            Function<String, List<String>> jvmOptions) {
         this.stack = stack;
         this.topic = topic;
         this.partitions = partitions;
         this.threads = threads;
         this.workDir = workDir;
+        this.jvmOptions = jvmOptions;
     }
 
     /** Creates the topic and publishes {@code events} PNG image events, cycling through the images. */
@@ -143,7 +148,7 @@ final class StreamBenchmark {
                 settings.put("topics.partitions", String.valueOf(partitions));
                 settings.put("instance.id", "bench-" + i);
                 settings.putAll(extraSettings);
-                scorers.add(ScorerProcess.start(appId + "-" + i, settings, "1g", workDir));
+                scorers.add(ScorerProcess.start(appId + "-" + i, settings, "1g", workDir, jvmOptions.apply(appId + "-" + i)));
             }
             for (ScorerProcess scorer : scorers) {
                 scorer.awaitReady(Duration.ofSeconds(120));
