@@ -7,13 +7,16 @@ import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.DeadLetter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -21,7 +24,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads what the scorer wrote (scores, alerts, dead letters) from the beginning on a thread of its
  * own, with read_committed isolation so only what the scorer committed counts, and remembers when
  * each record arrived: reading while events are still being published is what makes the measured
- * latencies real.
+ * latencies real. Partitions are assigned, not subscribed to: without a consumer group there is no
+ * rebalance to rewind the positions (a group with nothing committed would start over from the
+ * beginning after a broker restart and count every output twice).
  */
 final class OutputCollector implements AutoCloseable {
 
@@ -45,10 +50,10 @@ final class OutputCollector implements AutoCloseable {
             String deadLetterTopic, Consumer<AnomalyAlert> onAlert) {
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "output-collector-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // Looking for the output topics must not create them before the scorer does, with other settings.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer());
         SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
         this.scoreReader = new ConfluentAvroDeserializer<>(registry, AnomalyScore.class);
@@ -58,7 +63,6 @@ final class OutputCollector implements AutoCloseable {
         this.alertsTopic = alertsTopic;
         this.deadLetterTopic = deadLetterTopic;
         this.onAlert = onAlert;
-        consumer.subscribe(List.of(scoresTopic, alertsTopic, deadLetterTopic));
         this.reader = new Thread(this::readUntilClosed, "output-collector");
         reader.setDaemon(true);
         reader.start();
@@ -66,13 +70,36 @@ final class OutputCollector implements AutoCloseable {
 
     private void readUntilClosed() {
         try {
+            long nextLookForPartitions = 0;
             while (!closed) {
+                if (System.currentTimeMillis() >= nextLookForPartitions) {
+                    assignNewPartitions();
+                    nextLookForPartitions = System.currentTimeMillis() + 1000;
+                }
                 poll(Duration.ofMillis(100));
             }
         } catch (org.apache.kafka.common.errors.WakeupException e) {
             // close() woke the consumer up
         } finally {
             consumer.close();
+        }
+    }
+
+    /** The topics may not exist yet when reading starts (the scorer creates them): their partitions are added as they appear. */
+    private void assignNewPartitions() {
+        Set<TopicPartition> all = new HashSet<>(consumer.assignment());
+        List<TopicPartition> added = new ArrayList<>();
+        for (String topic : List.of(scoresTopic, alertsTopic, deadLetterTopic)) {
+            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(1))) {
+                TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+                if (all.add(tp)) {
+                    added.add(tp);
+                }
+            }
+        }
+        if (!added.isEmpty()) {
+            consumer.assign(all);
+            consumer.seekToBeginning(added);
         }
     }
 

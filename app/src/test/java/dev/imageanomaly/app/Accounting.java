@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * (duplicated), and the longest pause in the output while the fault played out.
  *
  * @param longestGapMillis the longest time between two consecutive outputs of one source (so of one
- *     partition) inside the fault's window: a stalled partition shows even while others flow
+ *     partition) across the fault's window: a stalled partition shows even while others flow
  */
 record Accounting(String fault, int in, int scored, int deadLetters, int lost, int duplicated, long longestGapMillis) {
 
@@ -27,20 +27,38 @@ record Accounting(String fault, int in, int scored, int deadLetters, int lost, i
         int lost = (int) sentIds.stream().filter(id -> !perId.containsKey(id)).count();
         int duplicated = perId.values().stream().mapToInt(n -> (int) (n - 1)).sum()
                 + Math.max(0, out.deadLetters().size() - brokenSent);
-        Map<String, List<Long>> arrivalsBySource = out.scores().stream()
-                .filter(r -> r.receivedAtMillis() >= windowStart && r.receivedAtMillis() <= windowEnd)
-                .collect(Collectors.groupingBy(r -> r.value().getSource(),
-                        Collectors.mapping(OutputCollector.Received::receivedAtMillis, Collectors.toList())));
-        long gap = 0;
-        for (List<Long> arrivals : arrivalsBySource.values()) {
-            long previous = windowStart;
-            for (long t : arrivals.stream().sorted().toList()) {
-                gap = Math.max(gap, t - previous);
-                previous = t;
+        long gap = longestGapOfOneSource(out, windowStart, windowEnd);
+        perId.forEach((id, n) -> {
+            if (n > 1) {
+                System.out.println("scored " + n + " times: " + id + " " + out.scores().stream()
+                        .filter(r -> r.value().getEventId().equals(id))
+                        .map(r -> r.value().getModelVersion() + "@" + r.value().getScoredAt() + " (read at "
+                                + r.receivedAtMillis() + ")").toList());
             }
-        }
+        });
         return new Accounting(fault, sentIds.size() + brokenSent, perId.size(), out.deadLetters().size(), lost,
                 duplicated, gap);
+    }
+
+    /**
+     * The longest time between two consecutive outputs of one source, over the whole run, among the
+     * gaps that overlap the window: a partition stalled by the fault shows, whichever instance it
+     * was on, even while other partitions flow.
+     */
+    private static long longestGapOfOneSource(OutputCollector out, long windowStart, long windowEnd) {
+        Map<String, List<Long>> arrivalsBySource = out.scores().stream().collect(Collectors.groupingBy(
+                r -> r.value().getSource(), Collectors.mapping(OutputCollector.Received::receivedAtMillis,
+                        Collectors.toList())));
+        long gap = 0;
+        for (List<Long> arrivals : arrivalsBySource.values()) {
+            List<Long> sorted = arrivals.stream().sorted().toList();
+            for (int i = 1; i < sorted.size(); i++) {
+                if (sorted.get(i) >= windowStart && sorted.get(i - 1) <= windowEnd) {
+                    gap = Math.max(gap, sorted.get(i) - sorted.get(i - 1));
+                }
+            }
+        }
+        return gap;
     }
 
     static String header() {
