@@ -2,6 +2,7 @@ package dev.imageanomaly.stream;
 
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.bundle.Manifest;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -52,6 +53,8 @@ public final class ScorerApp implements AutoCloseable {
             }
             ScorerMetrics metrics = new ScorerMetrics();
             metrics.registerModelInfo(m.name(), m.version(), m.kind(), detector.executionProvider().name());
+            metrics.registerGauge("scorer_model_threshold", "The loaded model's alert threshold", detector::threshold);
+            JvmMetrics.builder().register(metrics.registry());
             KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, detector, metrics),
                     config.streamsProperties());
             streams.setUncaughtExceptionHandler(e -> {
@@ -62,6 +65,7 @@ public final class ScorerApp implements AutoCloseable {
             });
             metrics.registerGauge("scorer_consumer_lag", "Records in the input topic not yet read (sum over partitions)",
                     () -> consumerLag(streams));
+            KafkaStreamsMetrics.register(streams, metrics.registry());
             HttpEndpoints http = new HttpEndpoints(config.httpPort(), metrics,
                     () -> streams.state() == KafkaStreams.State.RUNNING, () -> "streams " + streams.state()
                             + ", model " + m.name() + " " + m.version());

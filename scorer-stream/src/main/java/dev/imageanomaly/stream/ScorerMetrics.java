@@ -47,6 +47,11 @@ public final class ScorerMetrics {
                 .callback(cb -> cb.call(1, name, version, kind, provider)).register(registry);
     }
 
+    /** For instrumentation that binds to the registry itself (JVM, Kafka Streams). */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
     public void write(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());
     }
