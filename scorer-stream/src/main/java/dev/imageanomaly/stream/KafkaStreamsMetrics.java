@@ -19,11 +19,12 @@ final class KafkaStreamsMetrics {
 
     private KafkaStreamsMetrics() {}
 
-    static void register(KafkaStreams streams, PrometheusRegistry registry) {
+    static void register(KafkaStreams streams, String inputTopic, PrometheusRegistry registry) {
         GaugeWithCallback.builder().name("scorer_partition_lag")
                 .help("Records in an assigned input partition not yet read by this instance")
                 .labelNames("topic", "partition")
-                .callback(cb -> partitionLag(streams).forEach((tp, lag) -> cb.call(lag, tp.topic, tp.partition)))
+                .callback(cb -> partitionLag(streams, inputTopic)
+                        .forEach((tp, lag) -> cb.call(lag, tp.topic, tp.partition)))
                 .register(registry);
         GaugeWithCallback.builder().name("scorer_streams_state")
                 .help("Kafka Streams client state: 1 for the current state, 0 for the others")
@@ -58,13 +59,15 @@ final class KafkaStreamsMetrics {
         }
     }
 
-    private static Map<TopicPartition, Double> partitionLag(KafkaStreams streams) {
+    private static Map<TopicPartition, Double> partitionLag(KafkaStreams streams, String inputTopic) {
         Map<TopicPartition, Double> lag = new TreeMap<>();
         for (Metric metric : streams.metrics().values()) {
             MetricName name = metric.metricName();
-            // The restore consumers' lag is changelog catch-up, not input the scorer owes.
+            // Only the input topic: the consumer also reports a deprecated copy of each partition's
+            // metrics under the topic name with dots as underscores, and the restore consumers'
+            // lag is changelog catch-up, not input the scorer owes.
             if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
-                    && name.tags().containsKey("partition") && !isRestoreConsumer(name)
+                    && inputTopic.equals(name.tags().get("topic")) && !isRestoreConsumer(name)
                     && metric.metricValue() instanceof Double d && Double.isFinite(d)) {
                 lag.merge(new TopicPartition(name.tags().get("topic"), name.tags().get("partition")), d, Math::max);
             }

@@ -65,7 +65,7 @@ public final class ScorerApp implements AutoCloseable {
             });
             metrics.registerGauge("scorer_consumer_lag", "Records in the input topic not yet read (sum over partitions)",
                     () -> consumerLag(streams));
-            KafkaStreamsMetrics.register(streams, metrics.registry());
+            KafkaStreamsMetrics.register(streams, config.imagesTopic(), metrics.registry());
             HttpEndpoints http = new HttpEndpoints(config.httpPort(), metrics,
                     () -> streams.state() == KafkaStreams.State.RUNNING, () -> "streams " + streams.state()
                             + ", model " + m.name() + " " + m.version());
