@@ -88,6 +88,17 @@ class DashboardQueriesTest {
     }
 
     @Test
+    void withoutPrometheusTheMetricNamesOfAQueryAreCheckedAgainstTheExposition() {
+        assertThat(metricNames("histogram_quantile(0.99, sum by (le) (rate(scorer_batch_size_bucket[1m])))"))
+                .containsExactly("scorer_batch_size_bucket");
+        assertThat(metricNames("sum(rate(scorer_batch_size_sum[1m])) / sum(rate(scorer_batch_size_count[1m]))"))
+                .containsExactly("scorer_batch_size_sum", "scorer_batch_size_count");
+        assertThat(metricNames("max by (instance, state) (scorer_streams_state) == 1"))
+                .containsExactly("scorer_streams_state");
+        assertThat(metricNames("up{job=~\"scorer|registry\"}")).containsExactly("up");
+    }
+
+    @Test
     void everyQueryReturnsASeriesFromALiveScorer() throws Exception {
         Path bundle = Cli.trainSmallBundle(Path.of("target", "test-bundles").toAbsolutePath());
         String prefix = "dashboard-" + UUID.randomUUID().toString().substring(0, 8);
