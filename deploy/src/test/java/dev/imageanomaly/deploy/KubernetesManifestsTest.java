@@ -39,25 +39,19 @@ class KubernetesManifestsTest {
     class Overlays {
 
         @ParameterizedTest
-        @ValueSource(strings = {"cpu", "gpu"})
-        void renderIntoObjectsTheKubernetesSchemasAccept(String overlay, @TempDir Path dir)
-                throws Exception {
-            Tool kubectl = new Tool("kubectl").require();
-            Tool.Result rendered = kubectl.run(Repository.ROOT, "kustomize", "k8s/overlays/" + overlay);
-            assertThat(rendered.exitCode()).as(rendered.output()).isZero();
-            List<JsonNode> objects = Repository.yamlDocuments(rendered.output());
+        @ValueSource(strings = {"overlays/cpu", "overlays/gpu", "optional/strimzi-kafka", "optional/apicurio"})
+        void renderIntoObjectsTheKubernetesSchemasAccept(String kustomization, @TempDir Path dir) throws Exception {
+            List<JsonNode> objects = render(kustomization);
             Map<String, Long> kinds = objects.stream().collect(Collectors.groupingBy(o -> o.path("kind").asText(),
                     TreeMap::new, Collectors.counting()));
-            System.out.printf("overlay %s: %d objects %s%n", overlay, objects.size(), kinds);
-            assertThat(kinds).containsKeys("Namespace", "ConfigMap", "StatefulSet", "Service", "PodDisruptionBudget",
-                    "ScaledObject", "Job", "PersistentVolumeClaim");
+            System.out.printf("k8s/%s: %d objects %s%n", kustomization, objects.size(), kinds);
 
             new Tool("node").require();
             Tool npm = new Tool("npm").require();
             Path validator = Repository.file("deploy/target/k8s-validate");
             if (!Files.isDirectory(validator.resolve("node_modules/kubernetes-models"))) {
                 Files.createDirectories(validator);
-                for (String f : List.of("package.json", "package-lock.json", "validate.mjs")) {
+                for (String f : List.of("package.json", "package-lock.json")) {
                     Files.copy(Repository.file("deploy/k8s-validate/" + f), validator.resolve(f),
                             StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -66,24 +60,62 @@ class KubernetesManifestsTest {
             }
             Files.copy(Repository.file("deploy/k8s-validate/validate.mjs"), validator.resolve("validate.mjs"),
                     StandardCopyOption.REPLACE_EXISTING);
-            Path json = dir.resolve(overlay + ".json");
+            Path json = dir.resolve("objects.json");
             new ObjectMapper().writeValue(json.toFile(), objects);
-            Tool.Result validation = new Tool("node").run(validator, "validate.mjs", json.toString());
+            Tool.Result validation = new Tool("node").run(validator, "validate.mjs", json.toString(),
+                    "--unchecked", "kafka.strimzi.io");
             System.out.print(validation.output());
             assertThat(validation.exitCode()).as(validation.output()).isZero();
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"cpu", "gpu"})
+        void holdTheScorerItsConfigurationAutoscalingAndTheTrainer(String overlay) {
+            assertThat(render("overlays/" + overlay)).extracting(o -> o.path("kind").asText())
+                    .contains("Namespace", "ConfigMap", "StatefulSet", "Service", "PodDisruptionBudget",
+                            "ScaledObject", "Job", "PersistentVolumeClaim");
+        }
+
         @Test
         void theGpuOverlayAsksForAGpuAndRunsTheCudaImageOnGpuNodes() {
-            Tool kubectl = new Tool("kubectl").require();
-            JsonNode scorer = Repository.yamlDocuments(kubectl.run(Repository.ROOT, "kustomize", "k8s/overlays/gpu").output())
-                    .stream().filter(o -> o.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+            JsonNode scorer = render("overlays/gpu").stream().filter(o -> o.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
             JsonNode pod = scorer.path("spec").path("template").path("spec");
             JsonNode container = pod.path("containers").get(0);
             assertThat(container.path("image").asText()).endsWith("-cuda");
             assertThat(container.path("resources").path("limits").path("nvidia.com/gpu").asText()).isEqualTo("1");
             assertThat(pod.path("tolerations").toString()).contains("nvidia.com/gpu");
             assertThat(container.path("env").toString()).contains("SCORER_EXECUTION_PROVIDER", "cuda");
+        }
+    }
+
+    private static List<JsonNode> render(String kustomization) {
+        Tool.Result rendered = new Tool("kubectl").require().run(Repository.ROOT, "kustomize", "k8s/" + kustomization);
+        assertThat(rendered.exitCode()).as(rendered.output()).isZero();
+        return Repository.yamlDocuments(rendered.output());
+    }
+
+    @Test
+    void theOptionalKafkaAndRegistryAreWhereTheScorerLooksByDefault() {
+        JsonNode kafka = Repository.yamlDocuments(readString("k8s/optional/strimzi-kafka/kafka.yaml")).stream()
+                .filter(o -> o.path("kind").asText().equals("Kafka")).findFirst().orElseThrow();
+        String namespace = Repository.yaml("k8s/optional/strimzi-kafka/kustomization.yaml").path("namespace").asText();
+        int port = kafka.path("spec").path("kafka").path("listeners").get(0).path("port").asInt();
+        assertThat(CONFIG.getProperty("bootstrap.servers"))
+                .isEqualTo(kafka.path("metadata").path("name").asText() + "-kafka-bootstrap." + namespace + ":" + port);
+
+        JsonNode service = Repository.yamlDocuments(readString("k8s/optional/apicurio/registry.yaml")).stream()
+                .filter(o -> o.path("kind").asText().equals("Service")).findFirst().orElseThrow();
+        String registryNamespace = Repository.yaml("k8s/optional/apicurio/kustomization.yaml").path("namespace").asText();
+        assertThat(CONFIG.getProperty("schema.registry.url")).isEqualTo("http://" + service.path("metadata").path("name")
+                .asText() + "." + registryNamespace + ":" + service.path("spec").path("ports").get(0).path("port").asText()
+                + "/apis/ccompat/v7");
+    }
+
+    private static String readString(String relative) {
+        try {
+            return Files.readString(Repository.file(relative));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
