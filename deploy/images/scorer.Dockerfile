@@ -17,14 +17,14 @@ RUN if ! command -v java >/dev/null; then \
 
 COPY lib/ /app/lib/
 COPY http-check /usr/local/bin/http-check
+COPY scorer.properties /etc/image-anomaly/scorer.properties
 
 # ONNX Runtime unpacks its native library into java.io.tmpdir (/tmp), which must stay writable;
 # the Kafka Streams state (the logged micro-batch buffer) lives under /var/lib/image-anomaly.
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
-    SCORER_STATE_DIR=/var/lib/image-anomaly/state \
-    SCORER_HTTP_PORT=8080
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
 WORKDIR /app
 EXPOSE 8080
 HEALTHCHECK --interval=5s --timeout=6s --start-period=60s --retries=3 CMD ["http-check", "8080", "/health/ready"]
 ENTRYPOINT ["/bin/sh", "-c", "exec java $JAVA_OPTS -cp '/app/lib/*' dev.imageanomaly.stream.ScorerApp \"$@\"", "scorer"]
+CMD ["--config", "/etc/image-anomaly/scorer.properties"]
