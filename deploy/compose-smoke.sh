@@ -50,7 +50,8 @@ finish() {
   local rc=$?
   trap - EXIT
   if $stack_up && [ "${SMOKE_KEEP:-0}" != 1 ]; then
-    step "tearing down"
+    step "tearing down (service logs: $work/compose.log)"
+    compose logs --no-color >"$work/compose.log" 2>&1 || true
     compose --profile producer down -v --remove-orphans >"$work/down.log" 2>&1 || echo "compose down failed: see $work/down.log"
   fi
   [ -n "$healthcheck_pid" ] && kill "$healthcheck_pid" 2>/dev/null
@@ -163,7 +164,7 @@ compose --profile producer down -v --remove-orphans >/dev/null 2>&1 || true
 stack_up=true
 t=$(date +%s)
 compose up -d kafka registry trainer scorer prometheus >"$work/up.log" 2>&1 \
-  || { cat "$work/up.log"; fail "docker-compose up failed"; }
+  || { cat "$work/up.log"; compose logs --no-color --tail 20; fail "docker-compose up failed"; }
 health() { podman inspect --format '{{.State.Health.Status}}' "$(compose ps -q "$1")" 2>/dev/null || echo none; }
 for _ in $(seq 300); do
   [ "$(health scorer)" = healthy ] && break
