@@ -172,7 +172,7 @@ for _ in $(seq 300); do
 done
 [ "$(health scorer)" = healthy ] || { compose logs --tail 40 scorer trainer; fail "the scorer did not become healthy"; }
 note "up, every service healthy" "kafka $(health kafka), registry $(health registry), scorer $(health scorer) after $(( $(date +%s) - t )) s"
-note "trainer (last line)" "$(compose logs --no-color trainer 2>/dev/null | sed 's/^[^|]*| //' | grep -v '^$' | tail -1)"
+note "trainer" "$(compose logs --no-color trainer 2>/dev/null | grep -Eo 'trained in .*|bundle .* exists.*' | tail -1)"
 curl -sf http://localhost:8080/health/ready >/dev/null || fail "the scorer's /health/ready is not 200 from the host"
 
 metric() { # sum of a metric family's samples on the scorer's /metrics (from the host)
