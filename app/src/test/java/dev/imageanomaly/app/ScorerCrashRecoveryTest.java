@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageanomaly.embedded.EmbeddedStack;
 import dev.imageanomaly.embedded.EmbeddedStackExtension;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ScorerCrashRecoveryTest {
 
     private static EmbeddedStack stack;
-    private final List<Process> scorers = new ArrayList<>();
+    private final List<ScorerProcess> scorers = new ArrayList<>();
 
     @BeforeAll
     static void stack(EmbeddedStack shared) {
@@ -35,8 +34,10 @@ class ScorerCrashRecoveryTest {
     }
 
     @AfterEach
-    void stopScorers() {
-        scorers.forEach(Process::destroyForcibly);
+    void stopScorers() throws InterruptedException {
+        for (ScorerProcess scorer : scorers) {
+            scorer.kill();
+        }
     }
 
     @Test
@@ -55,12 +56,11 @@ class ScorerCrashRecoveryTest {
                 // Large batches with a long wait leave events buffered when the kill comes.
                 Map.entry("batch.max.size", "200"), Map.entry("batch.max.wait.ms", "500"),
                 Map.entry("state.dir", stateDir.toAbsolutePath().toString()),
-                Map.entry("http.port", "0"),
                 // The killed member must leave the group quickly for the restarted one to take over.
                 Map.entry("streams.session.timeout.ms", "6000"), Map.entry("streams.heartbeat.interval.ms", "1500"));
 
         try (OutputCollector out = topics.collector(stack); ImagePublisher publisher = topics.publisher(stack)) {
-            Process first = startScorer(settings, "first");
+            ScorerProcess first = startScorer(settings, "first");
             Thread publishing = new Thread(() -> {
                 try {
                     new MixedTraffic(TestBundle.digits(), TestBundle.heldOutDigits(), TestBundle.fashion())
@@ -71,7 +71,7 @@ class ScorerCrashRecoveryTest {
             }, "publisher");
             publishing.start();
             assertThat(out.awaitOutcomes(300, Duration.ofSeconds(120))).as("first scorer made progress").isTrue();
-            first.destroyForcibly().waitFor();
+            first.kill();
             int beforeCrash = out.outcomes();
 
             startScorer(settings, "restarted");
@@ -91,15 +91,9 @@ class ScorerCrashRecoveryTest {
         }
     }
 
-    /** The scorer as its own JVM, so it can be killed like a real process; its log goes to target/. */
-    private Process startScorer(Map<String, String> settings, String name) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), "dev.imageanomaly.stream.ScorerApp"));
-        settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).forEach(command::add);
-        File log = Path.of("target", "scorer-" + name + "-" + settings.get("application.id") + ".log").toFile();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        scorers.add(p);
-        return p;
+    private ScorerProcess startScorer(Map<String, String> settings, String name) throws IOException {
+        ScorerProcess scorer = ScorerProcess.start(name + "-" + settings.get("application.id"), settings, "1g");
+        scorers.add(scorer);
+        return scorer;
     }
 }

@@ -52,7 +52,7 @@ class ComposeFileTest {
     @Test
     void theScorerHealthCheckAndPrometheusUseTheScorersPort() {
         JsonNode scorer = Repository.yaml("docker-compose.yml").path("services").path("scorer");
-        String port = Repository.scorerDefaults().getProperty("http.port");
+        String port = String.valueOf(Repository.scorerDefaults().httpPort());
         assertThat(scorer.path("healthcheck").path("test").toString()).contains(port, "/health/ready");
         assertThat(scorer.path("ports").get(0).asText()).endsWith(":" + port);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imageanomaly.stream.HttpEndpoints;
+import dev.imageanomaly.stream.ScorerConfig;
 import dev.imageanomaly.stream.ScorerMetrics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,9 +121,12 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void everyConfigMapKeyIsASettingTheScorerKnows() {
+    void theScorerAcceptsTheConfigMapAsItIs() {
         assertThat(CONFIG.stringPropertyNames()).isNotEmpty()
                 .allSatisfy(key -> assertThat(Repository.isScorerSetting(key)).as("'%s' is a scorer setting", key).isTrue());
+        // Loading also checks every value, as the scorer does on start-up.
+        ScorerConfig config = ScorerConfig.load(Repository.file("k8s/base/scorer.properties"), Map.of(), Map.of());
+        assertThat(config.applicationId()).isEqualTo(CONFIG.getProperty("application.id"));
     }
 
     @Test
@@ -141,9 +145,11 @@ class KubernetesManifestsTest {
         JsonNode port = container.path("ports").get(0);
         assertThat(port.path("containerPort").asText()).isEqualTo(CONFIG.getProperty("http.port"));
 
-        // The real endpoints, not a list of their names: a live scorer answers the liveness and
-        // startup paths with 200 and the readiness path with 503 while its streams are not running.
-        try (HttpEndpoints http = new HttpEndpoints(0, new ScorerMetrics(), () -> false, () -> "streams CREATED")) {
+        // The real endpoints, not a list of their names: a scorer that is live but not yet ready
+        // answers the liveness (and startup) path with 200 and the readiness path with 503.
+        try (HttpEndpoints http = new HttpEndpoints("127.0.0.1", 0, new ScorerMetrics(),
+                new HttpEndpoints.Check(() -> true, () -> "live"),
+                new HttpEndpoints.Check(() -> false, () -> "streams REBALANCING"))) {
             HttpClient client = HttpClient.newHttpClient();
             Map<String, Integer> expected = Map.of("startupProbe", 200, "livenessProbe", 200, "readinessProbe", 503);
             for (var probe : expected.entrySet()) {

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.imageanomaly.stream.ScorerConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /** The repository's deployment files, read the way the tools read them. */
@@ -70,25 +71,19 @@ final class Repository {
         return p;
     }
 
-    /** The scorer's own settings and their defaults, as shipped in its jar. */
-    static Properties scorerDefaults() {
-        Properties p = new Properties();
-        try (InputStream in = Repository.class.getResourceAsStream("/scorer-defaults.properties")) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
-    }
-
-    /** Whether {@code key} is a setting the scorer reads: a key of its defaults, or a streams.* pass-through. */
+    /** Whether {@code key} is a setting the scorer reads: one it defines, or a streams.* pass-through. */
     static boolean isScorerSetting(String key) {
-        return scorerDefaults().containsKey(key) || key.startsWith("streams.");
+        return ScorerConfig.knownKeys().contains(key) || key.startsWith(ScorerConfig.STREAMS_PREFIX);
     }
 
     /** Whether an environment variable sets a scorer setting (SCORER_ + the key, dots as underscores). */
     static boolean isScorerVariable(String name) {
-        return name.startsWith("SCORER_STREAMS_") || scorerDefaults().stringPropertyNames().stream()
-                .anyMatch(key -> dev.imageanomaly.stream.ScorerConfig.envName(key).equals(name));
+        return name.startsWith(ScorerConfig.envName(ScorerConfig.STREAMS_PREFIX))
+                || ScorerConfig.knownKeys().stream().anyMatch(key -> ScorerConfig.envName(key).equals(name));
+    }
+
+    /** The scorer's configuration with nothing but its defaults. */
+    static ScorerConfig scorerDefaults() {
+        return ScorerConfig.load(null, Map.of(), Map.of());
     }
 }

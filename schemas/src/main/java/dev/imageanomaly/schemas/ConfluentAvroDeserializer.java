@@ -36,7 +36,7 @@ public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Dese
         TrustedAvroTypes.install();
     }
 
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private Schema readerSchema;
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
 
@@ -44,7 +44,7 @@ public class ConfluentAvroDeserializer<T extends SpecificRecord> implements Dese
     public ConfluentAvroDeserializer() {
     }
 
-    public ConfluentAvroDeserializer(SchemaRegistryClient registry, Class<T> type) {
+    public ConfluentAvroDeserializer(SchemaRegistry registry, Class<T> type) {
         this.registry = registry;
         this.readerSchema = SpecificData.get().getSchema(type);
         TrustedAvroTypes.trust(readerSchema);

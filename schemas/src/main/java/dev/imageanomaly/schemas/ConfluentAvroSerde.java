@@ -22,13 +22,13 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     }
 
     /** A value serde: subject {@code <topic>-value}. */
-    public static <T extends SpecificRecord> ConfluentAvroSerde<T> forValues(Class<T> type, SchemaRegistryClient registry,
+    public static <T extends SpecificRecord> ConfluentAvroSerde<T> forValues(Class<T> type, SchemaRegistry registry,
             boolean autoRegister) {
         return of(type, registry, autoRegister, false);
     }
 
     /** A key serde: subject {@code <topic>-key}. */
-    public static <T extends SpecificRecord> ConfluentAvroSerde<T> forKeys(Class<T> type, SchemaRegistryClient registry,
+    public static <T extends SpecificRecord> ConfluentAvroSerde<T> forKeys(Class<T> type, SchemaRegistry registry,
             boolean autoRegister) {
         return of(type, registry, autoRegister, true);
     }
@@ -40,7 +40,7 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         return of(type, registry, ConfluentAvroSerdeConfig.autoRegister(configs), isKey);
     }
 
-    private static <T extends SpecificRecord> ConfluentAvroSerde<T> of(Class<T> type, SchemaRegistryClient registry,
+    private static <T extends SpecificRecord> ConfluentAvroSerde<T> of(Class<T> type, SchemaRegistry registry,
             boolean autoRegister, boolean isKey) {
         return new ConfluentAvroSerde<>(new ConfluentAvroSerializer<>(registry, autoRegister, isKey),
                 new ConfluentAvroDeserializer<>(registry, type));

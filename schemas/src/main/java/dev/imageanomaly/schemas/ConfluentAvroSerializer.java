@@ -26,7 +26,7 @@ public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serial
         TrustedAvroTypes.install();
     }
 
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private boolean autoRegister = true;
     private boolean isKey;
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
@@ -35,7 +35,7 @@ public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serial
     public ConfluentAvroSerializer() {
     }
 
-    public ConfluentAvroSerializer(SchemaRegistryClient registry, boolean autoRegister, boolean isKey) {
+    public ConfluentAvroSerializer(SchemaRegistry registry, boolean autoRegister, boolean isKey) {
         this.registry = registry;
         this.autoRegister = autoRegister;
         this.isKey = isKey;

@@ -1,7 +1,14 @@
 package dev.imageanomaly.schemas;
 
 import dev.imageanomaly.schemas.avro.DeadLetterReason;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The Confluent wire format: magic byte 0, the schema id as a 4-byte big-endian int, then the
@@ -37,5 +44,33 @@ public final class ConfluentWireFormat {
     public static byte[] frame(int schemaId, byte[] avroBinary) {
         return ByteBuffer.allocate(HEADER_SIZE + avroBinary.length)
                 .put(MAGIC_BYTE).putInt(schemaId).put(avroBinary).array();
+    }
+
+    /** The bytes {@code record} takes on the wire, header included, counted without keeping them. */
+    public static int sizeOf(SpecificRecord record) {
+        TrustedAvroTypes.trust(record.getSchema());
+        ByteCounter counter = new ByteCounter();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(counter, null);
+        try {
+            new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HEADER_SIZE + (int) Math.min(Integer.MAX_VALUE - HEADER_SIZE, counter.count);
+    }
+
+    private static final class ByteCounter extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
     }
 }

@@ -22,7 +22,7 @@ import org.apache.avro.SchemaParseException;
  * Only Avro schemas. Registrations and look-ups are cached both ways (subject + schema to id, id to
  * schema), since schemas under an id never change; the client is thread-safe.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,13 +51,7 @@ public final class SchemaRegistryClient {
         return baseUrl;
     }
 
-    /**
-     * Registers {@code schema} under {@code subject} (a no-op returning the existing id if it is
-     * already there) and returns its global id.
-     *
-     * @throws SchemaRegistryException e.g. {@link SchemaRegistryException#isIncompatible()} when the
-     *                                 subject's compatibility level refuses it
-     */
+    @Override
     public int register(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = idsBySubjectSchema.get(key);
@@ -72,11 +66,7 @@ public final class SchemaRegistryClient {
         return id;
     }
 
-    /**
-     * The id of {@code schema} if it is registered under {@code subject}, without registering it.
-     *
-     * @throws SchemaRegistryException with {@link SchemaRegistryException#isNotFound()} when it is not
-     */
+    @Override
     public int idOf(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = idsBySubjectSchema.get(key);
@@ -91,12 +81,7 @@ public final class SchemaRegistryClient {
         return id;
     }
 
-    /**
-     * The Avro schema with this global id.
-     *
-     * @throws SchemaRegistryException with {@link SchemaRegistryException#isNotFound()} for an unknown
-     *                                 id, or when the id names a schema that is not Avro
-     */
+    @Override
     public Schema schemaById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {

@@ -1,5 +1,6 @@
 package dev.imageanomaly.stream;
 
+import dev.imageanomaly.schemas.ConfluentWireFormat;
 import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.Severity;
@@ -7,19 +8,47 @@ import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.image.PngEncoder;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** Turns an anomalous score into an alert a person can act on: severity, the event's attributes, a thumbnail. */
+/**
+ * Turns an anomalous score into an alert a person can act on: severity, the event's attributes, a
+ * thumbnail. An alert is built to fit the output limit: attributes beyond their byte budget are left
+ * out (in key order, and the alert says how many), and a thumbnail that would not fit is dropped.
+ */
 final class Alerts {
+
+    /** The attribute that tells a reader some of the event's attributes were left out. */
+    static final String OMITTED_ATTRIBUTES = "image-anomaly.omitted-attributes";
 
     private final double[] severityRatios;
     private final int thumbnailMaxSide;
+    private final int attributesMaxBytes;
+    private final int maxRecordBytes;
 
-    Alerts(double[] severityRatios, int thumbnailMaxSide) {
+    /**
+     * @param attributesMaxBytes the event's attributes copied onto the alert, keys and values in UTF-8
+     * @param maxRecordBytes the largest alert, key included
+     */
+    Alerts(double[] severityRatios, int thumbnailMaxSide, int attributesMaxBytes, int maxRecordBytes) {
         this.severityRatios = severityRatios;
         this.thumbnailMaxSide = thumbnailMaxSide;
+        this.attributesMaxBytes = attributesMaxBytes;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     AnomalyAlert alert(AnomalyScore score, Map<String, String> attributes, DecodedImage image) {
+        AnomalyAlert alert = build(score, bounded(attributes, attributesMaxBytes), image);
+        int budget = maxRecordBytes - Utf8.length(score.getSource());
+        if (ConfluentWireFormat.sizeOf(alert) > budget) {
+            alert.setThumbnail(null);
+        }
+        if (ConfluentWireFormat.sizeOf(alert) > budget) {
+            alert.setAttributes(bounded(attributes, 0));
+        }
+        return alert;
+    }
+
+    private AnomalyAlert build(AnomalyScore score, Map<String, String> attributes, DecodedImage image) {
         return AnomalyAlert.newBuilder()
                 .setEventId(score.getEventId()).setSource(score.getSource()).setEventTime(score.getEventTime())
                 .setModelName(score.getModelName()).setModelVersion(score.getModelVersion())
@@ -30,6 +59,27 @@ final class Alerts {
                 .setAttributes(attributes)
                 .setThumbnail(ByteBuffer.wrap(thumbnail(image)))
                 .build();
+    }
+
+    /** The attributes in key order while they fit {@code maxBytes}, and a note of what was left out. */
+    static Map<String, String> bounded(Map<String, String> attributes, int maxBytes) {
+        Map<String, String> kept = new TreeMap<>();
+        int used = 0;
+        int omittedBytes = 0;
+        for (Map.Entry<String, String> e : new TreeMap<>(attributes).entrySet()) {
+            int size = Utf8.length(e.getKey()) + Utf8.length(e.getValue());
+            if (used + size <= maxBytes) {
+                kept.put(e.getKey(), e.getValue());
+                used += size;
+            } else {
+                omittedBytes += size;
+            }
+        }
+        if (kept.size() < attributes.size()) {
+            kept.put(OMITTED_ATTRIBUTES, (attributes.size() - kept.size()) + " of " + attributes.size()
+                    + " attributes (" + omittedBytes + " bytes) left out to keep the alert small");
+        }
+        return kept;
     }
 
     Severity severity(double score, double threshold) {

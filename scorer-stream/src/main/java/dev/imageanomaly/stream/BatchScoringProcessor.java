@@ -5,12 +5,11 @@ import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.DeadLetter;
 import dev.imageanomaly.schemas.avro.DeadLetterReason;
 import dev.imageanomaly.schemas.avro.ImageEvent;
-import dev.imageanomaly.schemas.avro.Verdict;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
+import dev.imageanomaly.scoring.Verdict;
 import dev.imageanomaly.scoring.image.DecodedImage;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,12 @@ import org.slf4j.LoggerFactory;
  * store before its input offset can be committed and deleted only when its score is emitted, so a
  * crash loses no buffered event: the restored store is scored on restart. Every input record leaves
  * as exactly one score or one dead letter (plus an alert when the score is above the threshold).
+ *
+ * <p>No single record can stop the partition: whatever goes wrong while one record is decoded,
+ * checked or turned into outputs makes that record a dead letter, and every output is built to fit
+ * the size it will be sent under.
  */
-final class BatchScoringProcessor implements Processor<String, byte[], String, Object> {
+final class BatchScoringProcessor implements Processor<byte[], byte[], String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(BatchScoringProcessor.class);
 
@@ -41,6 +44,7 @@ final class BatchScoringProcessor implements Processor<String, byte[], String, O
     private final ImageAnomalyDetector detector;
     private final ImageEventDecoder decoder;
     private final Alerts alerts;
+    private final DeadLetters deadLetters;
     private final ScorerMetrics metrics;
     private final int maxBatch;
     private final Duration maxWait;
@@ -52,10 +56,11 @@ final class BatchScoringProcessor implements Processor<String, byte[], String, O
     private boolean restored;
 
     BatchScoringProcessor(ImageAnomalyDetector detector, ImageEventDecoder decoder, Alerts alerts,
-            ScorerMetrics metrics, int maxBatch, Duration maxWait) {
+            DeadLetters deadLetters, ScorerMetrics metrics, int maxBatch, Duration maxWait) {
         this.detector = detector;
         this.decoder = decoder;
         this.alerts = alerts;
+        this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.maxBatch = maxBatch;
         this.maxWait = maxWait;
@@ -89,13 +94,7 @@ final class BatchScoringProcessor implements Processor<String, byte[], String, O
                 KeyValue<Long, byte[]> kv = it.next();
                 nextSequence = Math.max(nextSequence, kv.key + 1);
                 PendingImage pending = PendingImage.fromBytes(kv.value);
-                try {
-                    ImageEventDecoder.Decoded d = decoder.decode(pending.topic(), pending.value());
-                    batch.add(new Entry(kv.key, pending, d.event(), d.image(), detector.preprocessor().toInput(d.image())));
-                } catch (RejectedRecordException e) {
-                    deadLetter(pending, e.reason(), e.getMessage(), Map.of());
-                    store.delete(kv.key);
-                }
+                accept(pending, kv.key);
             }
         }
         if (!batch.isEmpty()) {
@@ -106,26 +105,55 @@ final class BatchScoringProcessor implements Processor<String, byte[], String, O
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
+    public void process(Record<byte[], byte[]> record) {
         restorePendingOnce();
         metrics.eventsIn.inc();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         PendingImage pending = new PendingImage(record.key(), record.value(), record.timestamp(), meta.topic(),
-                meta.partition(), meta.offset(), System.currentTimeMillis());
-        ImageEventDecoder.Decoded decoded;
+                meta.partition(), meta.offset(), context.currentSystemTimeMs());
+        if (accept(pending, null) && batch.size() >= maxBatch) {
+            flush();
+        }
+    }
+
+    /**
+     * Decodes and checks one record and adds it to the batch, or dead-letters it. A record coming
+     * from the store already has its sequence; a new one is written to the store under the next.
+     *
+     * @return whether the record joined the batch
+     */
+    private boolean accept(PendingImage pending, Long storedSequence) {
+        Entry entry;
         try {
-            decoded = decoder.decode(meta.topic(), record.value());
+            ImageEventDecoder.Decoded d = decoder.decode(pending.topic(), pending.key(), pending.value(), now());
+            long sequence = storedSequence != null ? storedSequence : nextSequence;
+            entry = new Entry(sequence, pending, d.event(), d.image(), detector.preprocessor().toInput(d.image()));
         } catch (RejectedRecordException e) {
             deadLetter(pending, e.reason(), e.getMessage(),
                     e.getCause() == null ? Map.of() : Map.of("exception", e.getCause().getClass().getName()));
-            return;
+            forget(storedSequence);
+            return false;
+        } catch (RuntimeException e) {
+            // A defect, not bad input: the record still leaves as a dead letter, with the evidence.
+            log.warn("processing {}-{}@{} failed; dead-lettering it", pending.topic(), pending.partition(),
+                    pending.offset(), e);
+            deadLetter(pending, DeadLetterReason.PROCESSING_FAILED, e.toString(),
+                    Map.of("exception", e.getClass().getName()));
+            forget(storedSequence);
+            return false;
         }
-        long sequence = nextSequence++;
-        store.put(sequence, pending.toBytes());
-        batch.add(new Entry(sequence, pending, decoded.event(), decoded.image(),
-                detector.preprocessor().toInput(decoded.image())));
-        if (batch.size() >= maxBatch) {
-            flush();
+        if (storedSequence == null) {
+            store.put(entry.sequence(), pending.toBytes());
+            nextSequence++;
+        }
+        batch.add(entry);
+        metrics.progress();
+        return true;
+    }
+
+    private void forget(Long storedSequence) {
+        if (storedSequence != null) {
+            store.delete(storedSequence);
         }
     }
 
@@ -152,52 +180,54 @@ final class BatchScoringProcessor implements Processor<String, byte[], String, O
         }
         metrics.scoringLatency.observe((System.nanoTime() - start) / 1e9);
         metrics.batchSize.observe(n);
-        long now = System.currentTimeMillis();
+        Instant now = now();
         for (int i = 0; i < n; i++) {
             emit(batch.get(i), scores[i], now);
             store.delete(batch.get(i).sequence());
         }
         batch.clear();
+        metrics.progress();
     }
 
-    private void emit(Entry entry, double score, long now) {
+    /** The event's score and, above the threshold, its alert; built before either is sent, so a failure sends neither. */
+    private void emit(Entry entry, double score, Instant now) {
         ImageEvent event = entry.event();
-        double threshold = detector.threshold();
-        boolean anomalous = score > threshold;
-        AnomalyScore out = AnomalyScore.newBuilder()
-                .setEventId(event.getEventId()).setSource(event.getSource()).setEventTime(event.getEventTime())
-                .setModelName(detector.manifest().name()).setModelVersion(detector.manifest().version())
-                .setScore(score).setFeatureScores(Map.of(detector.manifest().scoreOutput(), score))
-                .setThreshold(threshold).setVerdict(anomalous ? Verdict.ANOMALY : Verdict.NORMAL)
-                .setScoringLatencyMs(now - entry.pending().receivedAtMillis()).setScoredAt(java.time.Instant.ofEpochMilli(now))
-                .build();
-        Record<String, Object> scoreRecord = new Record<>(entry.pending().key(), out, entry.pending().timestamp());
-        context.forward(scoreRecord, ScoringTopology.SCORES_SINK);
+        AnomalyScore out;
+        AnomalyAlert alert;
+        try {
+            Verdict verdict = Verdict.of(score, detector.threshold());
+            out = Scores.score(event, detector.manifest(), verdict, entry.pending().receivedAtMillis(), now);
+            alert = verdict.anomalous() ? alerts.alert(out, event.getAttributes(), entry.image()) : null;
+        } catch (RuntimeException e) {
+            log.warn("building the outputs of {}-{}@{} failed; dead-lettering it", entry.pending().topic(),
+                    entry.pending().partition(), entry.pending().offset(), e);
+            deadLetter(entry.pending(), DeadLetterReason.PROCESSING_FAILED, e.toString(),
+                    Map.of("exception", e.getClass().getName()));
+            return;
+        }
+        String key = entry.pending().keyText();
+        long timestamp = entry.pending().timestamp();
+        context.forward(new Record<>(key, (Object) out, timestamp), ScoringTopology.SCORES_SINK);
         metrics.scored.inc();
-        metrics.eventLatency.observe((now - entry.pending().receivedAtMillis()) / 1000.0);
-        metrics.endToEndLatency.observe(Math.max(0, now - event.getEventTime().toEpochMilli()) / 1000.0);
-        if (anomalous) {
-            AnomalyAlert alert = alerts.alert(out, event.getAttributes(), entry.image());
-            context.forward(new Record<>(entry.pending().key(), (Object) alert, entry.pending().timestamp()),
-                    ScoringTopology.ALERTS_SINK);
+        metrics.eventLatency.observe((now.toEpochMilli() - entry.pending().receivedAtMillis()) / 1000.0);
+        metrics.endToEndLatency.observe(Math.max(0, now.toEpochMilli() - event.getEventTime().toEpochMilli()) / 1000.0);
+        if (alert != null) {
+            context.forward(new Record<>(key, (Object) alert, timestamp), ScoringTopology.ALERTS_SINK);
             metrics.alerts.labelValues(alert.getSeverity().name()).inc();
         }
     }
 
+    /** Kafka Streams' wall clock: the same one that fires punctuations, so batching and tests agree. */
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
     private void deadLetter(PendingImage pending, DeadLetterReason reason, String message, Map<String, String> details) {
-        DeadLetter letter = DeadLetter.newBuilder()
-                .setReasonCode(reason)
-                .setMessage(message == null ? reason.name() : message)
-                .setSourceTopic(pending.topic()).setSourcePartition(pending.partition())
-                .setSourceOffset(pending.offset())
-                .setOriginalKey(pending.key() == null ? null
-                        : ByteBuffer.wrap(pending.key().getBytes(StandardCharsets.UTF_8)))
-                .setOriginalValue(pending.value() == null ? null : ByteBuffer.wrap(pending.value()))
-                .setFailedAt(java.time.Instant.now())
-                .setDetails(details)
-                .build();
-        context.forward(new Record<>(pending.key(), (Object) letter, pending.timestamp()), ScoringTopology.DEAD_LETTER_SINK);
+        DeadLetter letter = deadLetters.letter(pending, reason, message, details, now());
+        context.forward(new Record<>(deadLetters.kafkaKey(pending), (Object) letter, pending.timestamp()),
+                ScoringTopology.DEAD_LETTER_SINK);
         metrics.deadLetters.labelValues(reason.name()).inc();
+        metrics.progress();
         log.debug("dead letter {} for {}-{}@{}: {}", reason, pending.topic(), pending.partition(), pending.offset(), message);
     }
 }

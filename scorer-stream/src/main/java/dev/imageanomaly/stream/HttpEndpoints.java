@@ -11,26 +11,26 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code /health/live} (the process answers), {@code /health/ready} (streams running and a model
- * loaded) and {@code /metrics} (Prometheus text format), on the JDK's own HTTP server.
+ * {@code /health/live} (the scorer makes progress), {@code /health/ready} (streams running and a
+ * model loaded) and {@code /metrics} (Prometheus text format), on the JDK's own HTTP server.
  */
 public final class HttpEndpoints implements AutoCloseable {
 
     private final HttpServer server;
 
-    public HttpEndpoints(int port, ScorerMetrics metrics, BooleanSupplier ready, Supplier<String> readinessDetail)
+    /** A health check: whether it passes, and a line saying why. */
+    public record Check(BooleanSupplier passes, Supplier<String> detail) {}
+
+    public HttpEndpoints(String bindAddress, int port, ScorerMetrics metrics, Check live, Check ready)
             throws IOException {
-        server = HttpServer.create(new InetSocketAddress(port), 0);
+        server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "http-endpoints");
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/health/live", ex -> respond(ex, 200, "text/plain", "live\n"));
-        server.createContext("/health/ready", ex -> {
-            boolean ok = ready.getAsBoolean();
-            respond(ex, ok ? 200 : 503, "text/plain", (ok ? "ready: " : "not ready: ") + readinessDetail.get() + "\n");
-        });
+        server.createContext("/health/live", ex -> respond(ex, live, "live", "not live"));
+        server.createContext("/health/ready", ex -> respond(ex, ready, "ready", "not ready"));
         server.createContext("/metrics", ex -> {
             ex.getResponseHeaders().set("Content-Type", metrics.contentType());
             ex.sendResponseHeaders(200, 0);
@@ -43,6 +43,11 @@ public final class HttpEndpoints implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange ex, Check check, String passed, String failed) throws IOException {
+        boolean ok = check.passes().getAsBoolean();
+        respond(ex, ok ? 200 : 503, "text/plain", (ok ? passed : failed) + ": " + check.detail().get() + "\n");
     }
 
     private static void respond(HttpExchange ex, int status, String type, String body) throws IOException {

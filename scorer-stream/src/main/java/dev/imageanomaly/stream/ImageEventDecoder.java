@@ -7,12 +7,16 @@ import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.image.ImageDecoder;
+import dev.imageanomaly.scoring.image.ImageFormat;
 import dev.imageanomaly.scoring.image.ImageRejectedException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Decode and validate: Confluent-framed Avro bytes to an {@link ImageEvent} and its pixels. Everything
- * that makes a record unscorable becomes a {@link RejectedRecordException} with a dead-letter reason.
+ * Decode and validate: a Kafka record's key and Confluent-framed Avro value to an {@link ImageEvent}
+ * and its pixels. Everything that makes a record unscorable becomes a {@link RejectedRecordException}
+ * with a dead-letter reason; the limits are checked before anything large is allocated.
  */
 final class ImageEventDecoder {
 
@@ -23,17 +27,25 @@ final class ImageEventDecoder {
 
     private final Deserializer<ImageEvent> avro;
     private final InputSpec input;
-    private final SizePolicy sizePolicy;
+    private final InputLimits limits;
 
-    ImageEventDecoder(Deserializer<ImageEvent> avro, InputSpec input, SizePolicy sizePolicy) {
+    ImageEventDecoder(Deserializer<ImageEvent> avro, InputSpec input, InputLimits limits) {
         this.avro = avro;
         this.input = input;
-        this.sizePolicy = sizePolicy;
+        this.limits = limits;
     }
 
-    Decoded decode(String topic, byte[] value) throws RejectedRecordException {
+    Decoded decode(String topic, byte[] key, byte[] value, Instant now) throws RejectedRecordException {
         if (value == null) {
-            throw new RejectedRecordException(DeadLetterReason.NULL_VALUE, "record has no value (tombstone)", null);
+            throw new RejectedRecordException(DeadLetterReason.NULL_VALUE, "record has no value (tombstone)");
+        }
+        if (value.length > limits.maxRecordBytes()) {
+            throw new RejectedRecordException(DeadLetterReason.RECORD_TOO_LARGE, "record value is " + value.length
+                    + " bytes; at most " + limits.maxRecordBytes() + " are accepted (input.max.record.bytes)");
+        }
+        if (key != null && key.length > limits.maxIdentifierBytes()) {
+            throw new RejectedRecordException(DeadLetterReason.INVALID_FIELD, "record key is " + key.length
+                    + " bytes; at most " + limits.maxIdentifierBytes() + " are accepted (input.max.identifier.bytes)");
         }
         ImageEvent event;
         try {
@@ -41,28 +53,59 @@ final class ImageEventDecoder {
         } catch (WireFormatException e) {
             throw new RejectedRecordException(e.reason(), e.getMessage(), e);
         }
-        if (event.getEventId() == null || event.getEventId().isBlank()) {
-            throw new RejectedRecordException(DeadLetterReason.MISSING_FIELD, "eventId is empty", null);
-        }
+        checkFields(event, now);
         DecodedImage image = decodeImage(event);
         checkSize(event, image);
         return new Decoded(event, image);
+    }
+
+    private void checkFields(ImageEvent event, Instant now) throws RejectedRecordException {
+        if (event.getEventId() == null || event.getEventId().isBlank()) {
+            throw new RejectedRecordException(DeadLetterReason.MISSING_FIELD, "eventId is empty");
+        }
+        checkIdentifier("eventId", event.getEventId());
+        checkIdentifier("source", event.getSource());
+        Instant eventTime = event.getEventTime();
+        if (eventTime.toEpochMilli() < 0 || eventTime.isAfter(now.plus(limits.maxFuture()))) {
+            throw new RejectedRecordException(DeadLetterReason.INVALID_FIELD, "eventTime " + eventTime
+                    + " is before 1970 or more than " + limits.maxFuture() + " ahead of the scorer's clock ("
+                    + now + "; input.max.future.ms)");
+        }
+    }
+
+    private void checkIdentifier(String field, String value) throws RejectedRecordException {
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxIdentifierBytes()) {
+            throw new RejectedRecordException(DeadLetterReason.INVALID_FIELD, field + " is " + bytes
+                    + " bytes; at most " + limits.maxIdentifierBytes() + " are accepted (input.max.identifier.bytes)");
+        }
     }
 
     private DecodedImage decodeImage(ImageEvent event) throws RejectedRecordException {
         byte[] bytes = new byte[event.getImage().remaining()];
         event.getImage().duplicate().get(bytes);
         try {
-            if (event.getEncoding() == ImageEncoding.RAW_U8) {
-                return ImageDecoder.decodeRaw(bytes, event.getWidth(), event.getHeight(), event.getChannels());
-            }
-            if (event.getEncoding() == ImageEncoding.UNKNOWN) {
-                throw new RejectedRecordException(DeadLetterReason.MALFORMED_RECORD,
-                        "image encoding is UNKNOWN (written with a newer schema this scorer does not know)", null);
-            }
-            return ImageDecoder.decodeEncoded(bytes);
+            return switch (event.getEncoding()) {
+                case RAW_U8 -> ImageDecoder.decodeRaw(bytes, event.getWidth(), event.getHeight(), event.getChannels(),
+                        limits.maxPixels());
+                case UNKNOWN -> throw new RejectedRecordException(DeadLetterReason.UNSUPPORTED_FORMAT,
+                        "image encoding is UNKNOWN (written with a newer schema this scorer does not know)");
+                default -> {
+                    checkDeclaredEncoding(event.getEncoding(), bytes);
+                    yield ImageDecoder.decodeEncoded(bytes, limits.maxPixels());
+                }
+            };
         } catch (ImageRejectedException e) {
             throw new RejectedRecordException(DeadLetterReason.valueOf(e.reason().name()), e.getMessage(), e);
+        }
+    }
+
+    /** A producer that says PNG and sends JPEG is broken (or lying): say so rather than guess. */
+    private static void checkDeclaredEncoding(ImageEncoding declared, byte[] bytes) throws RejectedRecordException {
+        ImageFormat actual = ImageFormat.detect(bytes).orElse(null);
+        if (actual != null && !actual.name().equals(declared.name())) {
+            throw new RejectedRecordException(DeadLetterReason.ENCODING_MISMATCH, "event declares encoding "
+                    + declared + " but the bytes are a " + actual + " image");
         }
     }
 
@@ -71,12 +114,13 @@ final class ImageEventDecoder {
                 || (event.getHeight() != null && event.getHeight() != image.height());
         if (declaredMismatch) {
             throw new RejectedRecordException(DeadLetterReason.WRONG_SIZE, "event declares " + event.getWidth() + "x"
-                    + event.getHeight() + " but the image is " + image.width() + "x" + image.height(), null);
+                    + event.getHeight() + " but the image is " + image.width() + "x" + image.height());
         }
-        if (sizePolicy == SizePolicy.REJECT && (image.width() != input.width() || image.height() != input.height())) {
+        if (limits.sizePolicy() == SizePolicy.REJECT
+                && (image.width() != input.width() || image.height() != input.height())) {
             throw new RejectedRecordException(DeadLetterReason.WRONG_SIZE, "image is " + image.width() + "x"
                     + image.height() + ", the model takes " + input.width() + "x" + input.height()
-                    + " (input.size.policy=reject)", null);
+                    + " (input.size.policy=reject)");
         }
     }
 }

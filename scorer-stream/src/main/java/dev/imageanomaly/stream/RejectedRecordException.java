@@ -7,6 +7,10 @@ final class RejectedRecordException extends Exception {
 
     private final DeadLetterReason reason;
 
+    RejectedRecordException(DeadLetterReason reason, String message) {
+        this(reason, message, null);
+    }
+
     RejectedRecordException(DeadLetterReason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;

@@ -1,5 +1,6 @@
 package dev.imageanomaly.stream;
 
+import dev.imageanomaly.schemas.SchemaRegistryClient;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.bundle.Manifest;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -18,6 +20,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,20 +58,29 @@ public final class ScorerApp implements AutoCloseable {
             metrics.registerModelInfo(m.name(), m.version(), m.kind(), detector.executionProvider().name());
             metrics.registerGauge("scorer_model_threshold", "The loaded model's alert threshold", detector::threshold);
             JvmMetrics.builder().register(metrics.registry());
-            KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, detector, metrics),
-                    config.streamsProperties());
+            KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, detector, metrics,
+                    new SchemaRegistryClient(config.schemaRegistryUrl())),
+                    streamsProperties(config, metrics));
+            Liveness liveness = new Liveness(config.livenessStallTimeout(), metrics::lastProgressMillis,
+                    () -> consumerLag(streams));
             streams.setUncaughtExceptionHandler(e -> {
-                // Bad records never get here (they are dead-lettered); this is infrastructure trouble
-                // such as an unreachable registry, which a fresh thread retries.
+                // Bad records never get here (they are dead-lettered, or skipped by ProcessingErrorHandler);
+                // this is infrastructure trouble, which a fresh thread retries. If it keeps failing,
+                // liveness fails after the stall timeout and the orchestrator restarts the process.
                 log.error("stream thread failed; replacing it", e);
+                metrics.threadReplacements.inc();
+                liveness.threadDied(System.currentTimeMillis());
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
             metrics.registerGauge("scorer_consumer_lag", "Records in the input topic not yet read (sum over partitions)",
                     () -> consumerLag(streams));
             KafkaStreamsMetrics.register(streams, config.imagesTopic(), metrics.registry());
-            HttpEndpoints http = new HttpEndpoints(config.httpPort(), metrics,
-                    () -> streams.state() == KafkaStreams.State.RUNNING, () -> "streams " + streams.state()
-                            + ", model " + m.name() + " " + m.version());
+            HttpEndpoints http = new HttpEndpoints(config.httpBindAddress(), config.httpPort(), metrics,
+                    new HttpEndpoints.Check(() -> liveness.isLive(System.currentTimeMillis())
+                            && streams.state() != KafkaStreams.State.ERROR,
+                            () -> "streams " + streams.state() + ", " + liveness.describe(System.currentTimeMillis())),
+                    new HttpEndpoints.Check(() -> streams.state() == KafkaStreams.State.RUNNING,
+                            () -> "streams " + streams.state() + ", model " + m.name() + " " + m.version()));
             streams.start();
             log.info("scoring {} -> {}, {} (alerts), {} (dead letters); batches of up to {} within {} ms; http on :{}",
                     config.imagesTopic(), config.scoresTopic(), config.alertsTopic(), config.deadLetterTopic(),
@@ -81,6 +93,15 @@ public final class ScorerApp implements AutoCloseable {
             detector.close();
             throw e;
         }
+    }
+
+    /** The configuration's Kafka Streams settings plus the scorer's error handlers, which report to its metrics. */
+    static Properties streamsProperties(ScorerConfig config, ScorerMetrics metrics) {
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrorHandler.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputErrorHandler.class);
+        props.put(ScorerMetrics.CONFIG_KEY, metrics);
+        return props;
     }
 
     static void createMissingTopics(ScorerConfig config) {
@@ -174,7 +195,8 @@ public final class ScorerApp implements AutoCloseable {
                 overrides.put(args[i].substring(0, args[i].indexOf('=')), args[i].substring(args[i].indexOf('=') + 1));
             } else {
                 System.err.println("usage: scorer [--config FILE] [key=value ...]\n"
-                        + "settings and their defaults: scorer-defaults.properties; environment: SCORER_<KEY>");
+                        + "environment: SCORER_<KEY>; the settings and their defaults:\n\n"
+                        + ScorerConfig.defaultsAsProperties());
                 System.exit(2);
             }
         }

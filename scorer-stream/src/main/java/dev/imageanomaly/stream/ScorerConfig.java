@@ -1,172 +1,276 @@
 package dev.imageanomaly.stream;
 
+import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.ExecutionProvider;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Every setting of the streaming scorer, in one place. Layers, later ones winning: the shipped
- * defaults ({@code scorer-defaults.properties}), a properties file, environment variables
- * ({@code SCORER_BOOTSTRAP_SERVERS} for {@code bootstrap.servers}), explicit overrides.
+ * Every setting of the streaming scorer, in one place: {@link #DEFINITION} holds each key's type,
+ * default, valid values and documentation (Kafka's own {@link ConfigDef}). Layers, later ones
+ * winning: the defaults, a properties file, environment variables ({@code SCORER_BOOTSTRAP_SERVERS}
+ * for {@code bootstrap.servers}), explicit overrides. Keys starting with {@code streams.} go to Kafka
+ * Streams as they are; any other unknown key is refused, so a typo cannot pass silently.
  */
-public final class ScorerConfig {
+public final class ScorerConfig extends AbstractConfig {
 
     public static final String ENV_PREFIX = "SCORER_";
-    private static final String STREAMS_PREFIX = "streams.";
+    public static final String STREAMS_PREFIX = "streams.";
 
-    private final Properties props;
+    /** What a changelog or output record adds to the bytes it carries (Kafka record overhead, our fields). */
+    private static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
 
-    private ScorerConfig(Properties props) {
-        this.props = props;
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            // Where Kafka and the Confluent-API schema registry are.
+            .define("bootstrap.servers", Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Kafka brokers, host:port[,host:port...].")
+            .define("schema.registry.url", Type.STRING, "http://localhost:8081/apis/ccompat/v7",
+                    new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Base URL of a registry serving the Confluent Schema Registry REST API.")
+            .define("application.id", Type.STRING, "image-anomaly-scorer", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Kafka Streams application id: the consumer group and the prefix of internal "
+                            + "topics. Instances with the same id share the partitions.")
+            // Topics.
+            .define("topic.images", Type.STRING, "images", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Input topic of ImageEvent records.")
+            .define("topic.scores", Type.STRING, "anomaly-scores", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "One AnomalyScore per scored event.")
+            .define("topic.alerts", Type.STRING, "anomaly-alerts", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "One AnomalyAlert per score above the threshold.")
+            .define("topic.dead.letters", Type.STRING, "images.dlq", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "One DeadLetter per input record that could not be scored, with the reason.")
+            .define("topics.create", Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Create missing topics on start-up.")
+            .define("topics.partitions", Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of topics created on start-up.")
+            .define("topics.replication.factor", Type.SHORT, (short) 1, Range.between(1, Short.MAX_VALUE),
+                    Importance.MEDIUM, "Replication factor of topics created on start-up.")
+            // The model.
+            .define("model.bundle", Type.STRING, "", Importance.HIGH,
+                    "The model bundle folder <root>/<name>/<version>.")
+            .define("execution.provider", Type.STRING, "auto", (name, value) -> parseProvider(name, value),
+                    Importance.MEDIUM, "Where ONNX Runtime runs the model: cpu, cuda, or auto (CUDA when usable, "
+                            + "else the CPU with one log line saying why).")
+            .define("onnx.intra.op.threads", Type.INT, 1, Range.atLeast(0), Importance.LOW,
+                    "Threads one ONNX Runtime call may use on the CPU (0 = all cores). 1 measured fastest here: "
+                            + "the stream thread runs the model itself, with no hand-off or spinning pool competing "
+                            + "with Kafka for the cores; scale out with num.stream.threads and partitions instead.")
+            // Micro-batching.
+            .define("batch.max.size", Type.INT, 64, Range.atLeast(1), Importance.MEDIUM,
+                    "A batch is scored when it holds this many events or its oldest has waited batch.max.wait.ms.")
+            .define("batch.max.wait.ms", Type.LONG, 20L, Range.atLeast(1), Importance.MEDIUM,
+                    "Longest time an event waits for its batch to fill.")
+            // Kafka Streams.
+            .define("processing.guarantee", Type.STRING, StreamsConfig.AT_LEAST_ONCE,
+                    ConfigDef.ValidString.in(StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2),
+                    Importance.MEDIUM, "at_least_once or exactly_once_v2.")
+            .define("num.stream.threads", Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Stream threads of this instance, each scoring its own partitions.")
+            .define("state.dir", Type.STRING, "", Importance.LOW,
+                    "Folder of the buffered-events store (Kafka Streams' default when empty).")
+            // Alerts.
+            .define("alert.severity.ratios", Type.LIST, "1.5,2.5,4", (name, value) -> parseSeverityRatios(value),
+                    Importance.LOW, "Three increasing score/threshold ratios: LOW below the first, then MEDIUM, "
+                            + "HIGH, and CRITICAL above the last.")
+            .define("alert.thumbnail.max.side", Type.INT, 64, Range.between(1, 256), Importance.LOW,
+                    "Longest side of the PNG thumbnail on an alert.")
+            .define("alert.attributes.max.bytes", Type.INT, 16 * 1024, Range.between(0, 256 * 1024), Importance.LOW,
+                    "At most this many bytes of the event's attributes are copied onto its alert; the rest are "
+                            + "left out and the alert says how many.")
+            // Input limits: what a record may be before it is refused with a dead letter.
+            .define("input.size.policy", Type.STRING, "resize",
+                    ConfigDef.CaseInsensitiveValidString.in("resize", "reject"), Importance.MEDIUM,
+                    "An image whose size differs from the model input: resize (as the trainer does) or reject "
+                            + "(dead letter WRONG_SIZE).")
+            .define("input.max.record.bytes", Type.INT, 1024 * 1024, Range.between(1024, 64 * 1024 * 1024),
+                    Importance.MEDIUM, "Larger input records are dead-lettered (RECORD_TOO_LARGE) without being "
+                            + "decoded or buffered. Also sizes the buffer's changelog records.")
+            .define("input.max.identifier.bytes", Type.INT, 1024, Range.between(16, 16 * 1024), Importance.LOW,
+                    "Longest record key, eventId and source, in UTF-8 bytes (INVALID_FIELD beyond).")
+            .define("input.max.pixels", Type.STRING, "auto", (name, value) -> parseMaxPixels(name, value),
+                    Importance.MEDIUM, "Largest image, in pixels, checked from its header before its pixels are "
+                            + "allocated (IMAGE_TOO_LARGE beyond). auto: the model's own input size under "
+                            + "input.size.policy=reject, 2048x2048 under resize.")
+            .define("input.max.future.ms", Type.LONG, Duration.ofDays(1).toMillis(), Range.atLeast(0),
+                    Importance.LOW, "An eventTime more than this ahead of the scorer's clock, or before 1970, is "
+                            + "refused (INVALID_FIELD): it would poison latency figures and time windows.")
+            // Outputs.
+            .define("output.max.record.bytes", Type.INT, 1_000_000, Range.between(16 * 1024, 64 * 1024 * 1024),
+                    Importance.LOW, "Every score, alert and dead letter is built to fit this size (dead letters "
+                            + "cut the original bytes and say so); keep it at or below the output topics' "
+                            + "max.message.bytes.")
+            // Health and metrics.
+            .define("http.bind.address", Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Address of /health/live, /health/ready and /metrics.")
+            .define("http.port", Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of the HTTP endpoints (0 picks a free port).")
+            .define("liveness.stall.timeout.ms", Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(1000),
+                    Importance.LOW, "/health/live fails when records wait and none has been processed for this "
+                            + "long (a stream thread dying over and over, a stuck partition).");
+
+    private ScorerConfig(Map<String, String> values) {
+        super(DEFINITION, values, false);
     }
 
     public static ScorerConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
-        Properties p = new Properties();
-        try (InputStream in = ScorerConfig.class.getResourceAsStream("/scorer-defaults.properties")) {
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, String> values = new HashMap<>();
         if (file != null) {
+            Properties fromFile = new Properties();
             try (Reader r = Files.newBufferedReader(file)) {
-                p.load(r);
+                fromFile.load(r);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read scorer configuration " + file + ": " + e.getMessage(), e);
             }
+            fromFile.stringPropertyNames().forEach(k -> values.put(k, fromFile.getProperty(k)));
         }
-        for (String key : p.stringPropertyNames().toArray(String[]::new)) {
+        for (String key : DEFINITION.names()) {
             String fromEnv = env.get(envName(key));
             if (fromEnv != null) {
-                p.setProperty(key, fromEnv);
+                values.put(key, fromEnv);
             }
         }
         env.forEach((name, value) -> {
             if (name.startsWith(ENV_PREFIX + "STREAMS_")) {
-                p.setProperty(STREAMS_PREFIX + name.substring(ENV_PREFIX.length() + 8).toLowerCase(Locale.ROOT)
+                values.put(STREAMS_PREFIX + name.substring(ENV_PREFIX.length() + 8).toLowerCase(Locale.ROOT)
                         .replace('_', '.'), value);
             }
         });
-        overrides.forEach(p::setProperty);
-        ScorerConfig config = new ScorerConfig(p);
-        config.validate();
-        return config;
+        values.putAll(overrides);
+        values.replaceAll((k, v) -> v.trim());
+        refuseUnknownKeys(values);
+        try {
+            return new ScorerConfig(values);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     public static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
-    private void validate() {
-        batchMaxSize();
-        batchMaxWait();
-        executionProvider();
-        onnxIntraOpThreads();
-        severityRatios();
-        thumbnailMaxSide();
-        createTopics();
-        topicPartitions();
-        topicReplicationFactor();
-        positiveInt("num.stream.threads");
-        inputSizePolicy();
-        httpPort();
-        String guarantee = get("processing.guarantee");
-        if (!guarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
-            throw new IllegalArgumentException("processing.guarantee must be at_least_once or exactly_once_v2, was '"
-                    + guarantee + "'");
-        }
+    /** Every key the scorer knows, besides the {@code streams.*} pass-through. */
+    public static java.util.Set<String> knownKeys() {
+        return DEFINITION.names();
     }
 
-    public String get(String key) {
-        String value = props.getProperty(key);
-        if (value == null) {
-            throw new IllegalArgumentException("missing setting '" + key + "' (or " + envName(key) + ")");
-        }
-        return value.trim();
+    /** The settings as a commented properties file of their defaults, for operators to start from. */
+    public static String defaultsAsProperties() {
+        StringBuilder out = new StringBuilder("# Streaming scorer settings and their defaults. Override in a file "
+                + "(--config FILE), with SCORER_<KEY> environment variables\n# (dots as underscores), or --set "
+                + "key=value. Keys starting with streams. go to Kafka Streams without the prefix.\n");
+        DEFINITION.configKeys().values().stream().sorted(Comparator.comparing(k -> order(k.name))).forEach(k -> {
+            out.append("\n# ").append(k.documentation).append('\n');
+            Object value = k.defaultValue;
+            out.append(k.name).append('=').append(value instanceof List<?> l
+                    ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(value)).append('\n');
+        });
+        return out.toString();
     }
 
-    private int positiveInt(String key) {
-        try {
-            int v = Integer.parseInt(get(key));
-            if (v <= 0) {
-                throw new NumberFormatException();
+    private static int order(String key) {
+        return List.copyOf(DEFINITION.names()).indexOf(key);
+    }
+
+    private static void refuseUnknownKeys(Map<String, String> values) {
+        for (String key : values.keySet()) {
+            if (!DEFINITION.names().contains(key) && !key.startsWith(STREAMS_PREFIX)) {
+                String nearest = DEFINITION.names().stream()
+                        .min(Comparator.comparingInt(known -> editDistance(known, key))).orElseThrow();
+                throw new IllegalArgumentException("unknown setting '" + key + "' (did you mean '" + nearest
+                        + "'? Kafka Streams settings take the prefix '" + STREAMS_PREFIX + "')");
             }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("setting '" + key + "' must be a positive whole number, was '"
-                    + props.getProperty(key) + "'");
         }
     }
 
-    private int intInRange(String key, int min, int max) {
-        try {
-            int v = Integer.parseInt(get(key));
-            if (v < min || v > max) {
-                throw new NumberFormatException();
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("setting '" + key + "' must be a whole number from " + min + " to "
-                    + max + ", was '" + props.getProperty(key) + "'");
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
         }
+        for (int i = 1; i <= a.length(); i++) {
+            int[] current = new int[b.length() + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            previous = current;
+        }
+        return previous[b.length()];
+    }
+
+    /** A known setting's value as text (lists joined by commas). */
+    public String asText(String key) {
+        if (!DEFINITION.names().contains(key)) {
+            throw new IllegalArgumentException("unknown setting '" + key + "' (or " + envName(key) + ")");
+        }
+        Object value = get(key);
+        return value instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+                : String.valueOf(value);
     }
 
     public String bootstrapServers() {
-        return get("bootstrap.servers");
+        return getString("bootstrap.servers");
     }
 
     public String schemaRegistryUrl() {
-        return get("schema.registry.url");
+        return getString("schema.registry.url");
     }
 
     public String applicationId() {
-        return get("application.id");
+        return getString("application.id");
     }
 
     public String imagesTopic() {
-        return get("topic.images");
+        return getString("topic.images");
     }
 
     public String scoresTopic() {
-        return get("topic.scores");
+        return getString("topic.scores");
     }
 
     public String alertsTopic() {
-        return get("topic.alerts");
+        return getString("topic.alerts");
     }
 
     public String deadLetterTopic() {
-        return get("topic.dead.letters");
+        return getString("topic.dead.letters");
     }
 
     public boolean createTopics() {
-        String value = get("topics.create");
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException("setting 'topics.create' must be true or false, was '" + value + "'");
-        }
-        return Boolean.parseBoolean(value);
+        return getBoolean("topics.create");
     }
 
     public int topicPartitions() {
-        return positiveInt("topics.partitions");
+        return getInt("topics.partitions");
     }
 
     public short topicReplicationFactor() {
-        return (short) intInRange("topics.replication.factor", 1, Short.MAX_VALUE);
+        return getShort("topics.replication.factor");
     }
 
     public Path modelBundle() {
-        String path = get("model.bundle");
+        String path = getString("model.bundle");
         if (path.isEmpty()) {
             throw new IllegalArgumentException("no model bundle configured: set model.bundle (or "
                     + envName("model.bundle") + ") to a bundle folder <root>/<name>/<version>");
@@ -175,62 +279,74 @@ public final class ScorerConfig {
     }
 
     public ExecutionProvider executionProvider() {
-        try {
-            return ExecutionProvider.parse(get("execution.provider"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("setting 'execution.provider': " + e.getMessage(), e);
-        }
-    }
-
-    /** ONNX Runtime's intra-op threads for one call; 0 lets it use every core. */
-    int onnxIntraOpThreads() {
-        return intInRange("onnx.intra.op.threads", 0, Integer.MAX_VALUE);
-    }
-
-    ImageEventDecoder.SizePolicy inputSizePolicy() {
-        String value = get("input.size.policy");
-        try {
-            return ImageEventDecoder.SizePolicy.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("setting 'input.size.policy' must be resize or reject, was '"
-                    + value + "'");
-        }
+        return ExecutionProvider.parse(getString("execution.provider"));
     }
 
     public EngineOptions engineOptions() {
-        return new EngineOptions(executionProvider(), 0, onnxIntraOpThreads(),
-                Math.max(batchMaxSize(), 1));
+        return new EngineOptions(executionProvider(), 0, getInt("onnx.intra.op.threads"), batchMaxSize());
     }
 
     public int batchMaxSize() {
-        return positiveInt("batch.max.size");
+        return getInt("batch.max.size");
     }
 
     public Duration batchMaxWait() {
-        return Duration.ofMillis(positiveInt("batch.max.wait.ms"));
+        return Duration.ofMillis(getLong("batch.max.wait.ms"));
+    }
+
+    public String processingGuarantee() {
+        return getString("processing.guarantee");
     }
 
     public double[] severityRatios() {
-        try {
-            double[] r = Arrays.stream(get("alert.severity.ratios").split(",")).map(String::trim)
-                    .mapToDouble(Double::parseDouble).toArray();
-            if (r.length != 3 || !(r[0] >= 1 && r[0] <= r[1] && r[1] <= r[2])) {
-                throw new NumberFormatException();
-            }
-            return r;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("alert.severity.ratios must be three increasing ratios >= 1, was '"
-                    + props.getProperty("alert.severity.ratios") + "'");
-        }
+        return parseSeverityRatios(getList("alert.severity.ratios"));
     }
 
     public int thumbnailMaxSide() {
-        return positiveInt("alert.thumbnail.max.side");
+        return getInt("alert.thumbnail.max.side");
+    }
+
+    public int alertAttributesMaxBytes() {
+        return getInt("alert.attributes.max.bytes");
+    }
+
+    ImageEventDecoder.SizePolicy inputSizePolicy() {
+        return ImageEventDecoder.SizePolicy.valueOf(getString("input.size.policy").toUpperCase(Locale.ROOT));
+    }
+
+    /** What an input record may be, for a model taking {@code input}. */
+    InputLimits inputLimits(InputSpec input) {
+        String maxPixels = getString("input.max.pixels");
+        long pixels;
+        if (maxPixels.equalsIgnoreCase("auto")) {
+            pixels = inputSizePolicy() == ImageEventDecoder.SizePolicy.REJECT
+                    ? (long) input.width() * input.height() : 2048L * 2048L;
+        } else {
+            pixels = Long.parseLong(maxPixels);
+        }
+        return new InputLimits(getInt("input.max.record.bytes"), getInt("input.max.identifier.bytes"), pixels,
+                Duration.ofMillis(getLong("input.max.future.ms")), inputSizePolicy());
+    }
+
+    public int outputMaxRecordBytes() {
+        return getInt("output.max.record.bytes");
+    }
+
+    /** The size of a buffered event's changelog record, at most: the largest input plus our bookkeeping. */
+    int changelogMaxRecordBytes() {
+        return getInt("input.max.record.bytes") + getInt("input.max.identifier.bytes") + RECORD_OVERHEAD_BYTES;
+    }
+
+    public String httpBindAddress() {
+        return getString("http.bind.address");
     }
 
     public int httpPort() {
-        // 0 picks a free port.
-        return intInRange("http.port", 0, 65535);
+        return getInt("http.port");
+    }
+
+    public Duration livenessStallTimeout() {
+        return Duration.ofMillis(getLong("liveness.stall.timeout.ms"));
     }
 
     /** Kafka Streams' own configuration: the settings above plus every {@code streams.*} key. */
@@ -238,20 +354,57 @@ public final class ScorerConfig {
         Properties s = new Properties();
         s.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         s.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        s.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, get("processing.guarantee"));
-        s.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, positiveInt("num.stream.threads"));
+        s.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
+        s.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt("num.stream.threads"));
         // Batches wait at most batch.max.wait.ms; polling must not make them wait longer.
         s.put(StreamsConfig.POLL_MS_CONFIG, Math.min(100L, batchMaxWait().toMillis()));
         // This topology has no global stores; enabling the handler there only silences Kafka 4.x's start-up warning.
         s.put("processing.exception.handler.global.enabled", true);
-        if (!get("state.dir").isEmpty()) {
-            s.put(StreamsConfig.STATE_DIR_CONFIG, get("state.dir"));
+        // Buffered events go to the changelog with a little more than the input record's bytes, and
+        // outputs are built to fit output.max.record.bytes: the producer must take both.
+        s.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Math.max(changelogMaxRecordBytes(), outputMaxRecordBytes() + RECORD_OVERHEAD_BYTES));
+        if (!getString("state.dir").isEmpty()) {
+            s.put(StreamsConfig.STATE_DIR_CONFIG, getString("state.dir"));
         }
-        for (String key : props.stringPropertyNames()) {
-            if (key.startsWith(STREAMS_PREFIX)) {
-                s.put(key.substring(STREAMS_PREFIX.length()), props.getProperty(key));
-            }
-        }
+        new TreeMap<>(originalsWithPrefix(STREAMS_PREFIX)).forEach(s::put);
         return s;
+    }
+
+    private static ExecutionProvider parseProvider(String name, Object value) {
+        try {
+            return ExecutionProvider.parse((String) value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, e.getMessage());
+        }
+    }
+
+    private static Object parseMaxPixels(String name, Object value) {
+        String text = ((String) value).trim();
+        if (text.equalsIgnoreCase("auto")) {
+            return text;
+        }
+        try {
+            if (Long.parseLong(text) >= 1) {
+                return text;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(name, value, "must be auto or a positive number of pixels");
+    }
+
+    private static double[] parseSeverityRatios(Object value) {
+        List<?> items = (List<?>) value;
+        try {
+            double[] r = items.stream().map(String::valueOf).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+            if (r.length == 3 && r[0] >= 1 && r[0] <= r[1] && r[1] <= r[2]) {
+                return r;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("alert.severity.ratios", String.join(",", items.stream().map(String::valueOf).toList()),
+                "must be three increasing ratios >= 1");
     }
 }

@@ -12,6 +12,9 @@ import java.util.function.DoubleSupplier;
 /** The scorer's Prometheus metrics: what came in, what went out, how big the batches were and how long it took. */
 public final class ScorerMetrics {
 
+    /** Under this key the metrics reach the error handlers Kafka Streams instantiates from the configuration. */
+    static final String CONFIG_KEY = "image-anomaly.scorer.metrics";
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
@@ -35,6 +38,31 @@ public final class ScorerMetrics {
     final Histogram endToEndLatency = Histogram.builder().name("scorer_end_to_end_latency_seconds")
             .help("From the event's own event time to its score being emitted").classicOnly()
             .classicExponentialUpperBounds(0.001, 2, 18).register(registry);
+    final Counter outputsDropped = Counter.builder().name("scorer_outputs_dropped")
+            .help("Output records Kafka refused and the scorer skipped (should stay 0: outputs are built to fit)")
+            .labelNames("topic", "reason").register(registry);
+    final Counter recordsSkipped = Counter.builder().name("scorer_records_skipped")
+            .help("Input records that failed so badly not even a dead letter could be written; logged and skipped")
+            .labelNames("reason").register(registry);
+    final Counter threadReplacements = Counter.builder().name("scorer_stream_thread_replacements")
+            .help("Stream threads that died and were replaced").register(registry);
+
+    private volatile long lastProgressMillis = System.currentTimeMillis();
+
+    public ScorerMetrics() {
+        registerGauge("scorer_last_progress_timestamp_seconds",
+                "When the scorer last accepted, scored or dead-lettered a record (Unix time)",
+                () -> lastProgressMillis / 1000.0);
+    }
+
+    /** A record moved: accepted into a batch, or a batch was emitted. */
+    void progress() {
+        lastProgressMillis = System.currentTimeMillis();
+    }
+
+    long lastProgressMillis() {
+        return lastProgressMillis;
+    }
 
     public void registerGauge(String name, String help, DoubleSupplier value) {
         GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsDouble()))

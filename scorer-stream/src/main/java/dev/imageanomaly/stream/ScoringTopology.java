@@ -2,13 +2,14 @@ package dev.imageanomaly.stream;
 
 import dev.imageanomaly.schemas.ConfluentAvroDeserializer;
 import dev.imageanomaly.schemas.ConfluentAvroSerializer;
-import dev.imageanomaly.schemas.SchemaRegistryClient;
+import dev.imageanomaly.schemas.SchemaRegistry;
 import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.DeadLetter;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
@@ -38,20 +39,26 @@ public final class ScoringTopology {
 
     private ScoringTopology() {}
 
-    public static Topology build(ScorerConfig config, ImageAnomalyDetector detector, ScorerMetrics metrics) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(config.schemaRegistryUrl());
-        ImageEventDecoder.SizePolicy sizePolicy = config.inputSizePolicy();
-        Alerts alerts = new Alerts(config.severityRatios(), config.thumbnailMaxSide());
+    public static Topology build(ScorerConfig config, ImageAnomalyDetector detector, ScorerMetrics metrics,
+            SchemaRegistry registry) {
+        InputLimits limits = config.inputLimits(detector.manifest().input());
+        Alerts alerts = new Alerts(config.severityRatios(), config.thumbnailMaxSide(), config.alertAttributesMaxBytes(),
+                config.outputMaxRecordBytes());
+        DeadLetters deadLetters = new DeadLetters(config.outputMaxRecordBytes(), limits.maxIdentifierBytes());
 
         Topology topology = new Topology();
-        topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+        // Keys are read as bytes: a dead letter must carry the key exactly as it arrived.
+        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 config.imagesTopic());
         topology.addProcessor(SCORER, () -> new BatchScoringProcessor(detector,
                 new ImageEventDecoder(new ConfluentAvroDeserializer<>(registry, ImageEvent.class),
-                        detector.manifest().input(), sizePolicy),
-                alerts, metrics, config.batchMaxSize(), config.batchMaxWait()), SOURCE);
+                        detector.manifest().input(), limits),
+                alerts, deadLetters, metrics, config.batchMaxSize(), config.batchMaxWait()), SOURCE);
+        // The changelog must take the largest input the scorer accepts, whatever the broker's default.
+        Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(config.changelogMaxRecordBytes()));
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
-                Serdes.Long(), Serdes.ByteArray()).withLoggingEnabled(Map.of()).withCachingEnabled(), SCORER);
+                Serdes.Long(), Serdes.ByteArray()).withLoggingEnabled(changelog).withCachingEnabled(), SCORER);
         topology.addSink(SCORES_SINK, config.scoresTopic(), Serdes.String().serializer(),
                 avro(registry, AnomalyScore.class), SCORER);
         topology.addSink(ALERTS_SINK, config.alertsTopic(), Serdes.String().serializer(),
@@ -64,7 +71,7 @@ public final class ScoringTopology {
     /** The processor forwards plain objects to named sinks; each sink's serializer knows its one type. */
     @SuppressWarnings("unchecked")
     private static <T extends org.apache.avro.specific.SpecificRecord> Serializer<Object> avro(
-            SchemaRegistryClient registry, Class<T> type) {
+            SchemaRegistry registry, Class<T> type) {
         return (Serializer<Object>) (Serializer<?>) new ConfluentAvroSerializer<T>(registry, true, false);
     }
 }

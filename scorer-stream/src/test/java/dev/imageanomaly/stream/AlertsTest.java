@@ -3,6 +3,7 @@ package dev.imageanomaly.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.imageanomaly.schemas.ConfluentWireFormat;
 import dev.imageanomaly.schemas.avro.AnomalyAlert;
 import dev.imageanomaly.schemas.avro.AnomalyScore;
 import dev.imageanomaly.schemas.avro.Severity;
@@ -23,7 +24,10 @@ class AlertsTest {
     private static final double[] RATIOS = {1.5, 2.5, 4.0};
     private static final int MAX_SIDE = 64;
 
-    private final Alerts alerts = new Alerts(RATIOS, MAX_SIDE);
+    private static final int ATTRIBUTES_MAX_BYTES = 1024;
+    private static final int MAX_RECORD_BYTES = 1_000_000;
+
+    private final Alerts alerts = new Alerts(RATIOS, MAX_SIDE, ATTRIBUTES_MAX_BYTES, MAX_RECORD_BYTES);
 
     @Nested
     class SeverityLevels {
@@ -54,7 +58,8 @@ class AlertsTest {
 
         @Test
         void theLevelsFollowTheConfiguredRatios() {
-            Alerts strict = new Alerts(new double[] {1.1, 1.2, 1.3}, MAX_SIDE);
+            Alerts strict = new Alerts(new double[] {1.1, 1.2, 1.3}, MAX_SIDE, ATTRIBUTES_MAX_BYTES,
+                    MAX_RECORD_BYTES);
 
             assertThat(strict.severity(1.05, 1.0)).isEqualTo(Severity.LOW);
             assertThat(strict.severity(1.15, 1.0)).isEqualTo(Severity.MEDIUM);
@@ -202,6 +207,52 @@ class AlertsTest {
             assertThat(alert.getAttributes()).isEmpty();
             assertThat(alert.getFeatureScores()).isEmpty();
             assertThat(alert.getSeverity()).isEqualTo(Severity.LOW);
+        }
+
+        @Test
+        void attributesBeyondTheirBudgetAreLeftOutInKeyOrderAndTheAlertSaysHowMany() {
+            Map<String, String> attributes = new java.util.TreeMap<>();
+            for (int i = 0; i < 10; i++) {
+                attributes.put("k" + i, "x".repeat(200)); // 202 bytes each: five fit in 1,024
+            }
+
+            AnomalyAlert alert = alerts.alert(anomalous("camera-1"), attributes, random(8, 8, 1));
+
+            assertThat(alert.getAttributes()).containsKeys("k0", "k1", "k2", "k3", "k4")
+                    .doesNotContainKeys("k5", "k9")
+                    .containsEntry(Alerts.OMITTED_ATTRIBUTES,
+                            "5 of 10 attributes (1010 bytes) left out to keep the alert small");
+        }
+
+        @Test
+        void anAlertThatWouldNotFitTheRecordLimitDropsItsThumbnailFirst() {
+            Alerts small = new Alerts(RATIOS, 256, 64 * 1024, 64 * 1024);
+            DecodedImage noise = random(256, 256, 3); // a PNG of noise hardly compresses: ~196 KB
+
+            AnomalyAlert alert = small.alert(anomalous("camera-1"), Map.of("line", "3"), noise);
+
+            assertThat(alert.getThumbnail()).isNull();
+            assertThat(alert.getAttributes()).containsEntry("line", "3");
+            assertThat(ConfluentWireFormat.sizeOf(alert) + "camera-1".length()).isLessThanOrEqualTo(64 * 1024);
+        }
+
+        @Test
+        void anAlertWithAttributesNearTheRecordLimitIsCutToFitIt() {
+            Alerts tight = new Alerts(RATIOS, MAX_SIDE, 256 * 1024, 64 * 1024);
+            Map<String, String> huge = Map.of("notes", "n".repeat(200_000));
+
+            AnomalyAlert alert = tight.alert(anomalous("camera-1"), huge, random(64, 64, 3));
+
+            assertThat(alert.getAttributes()).doesNotContainKey("notes").containsKey(Alerts.OMITTED_ATTRIBUTES);
+            assertThat(ConfluentWireFormat.sizeOf(alert) + "camera-1".length()).isLessThanOrEqualTo(64 * 1024);
+        }
+
+        private static AnomalyScore anomalous(String source) {
+            return AnomalyScore.newBuilder()
+                    .setEventId("e").setSource(source).setEventTime(Instant.EPOCH)
+                    .setModelName("m").setModelVersion("1").setScore(9.0).setThreshold(2.0)
+                    .setVerdict(Verdict.ANOMALY).setScoringLatencyMs(0).setScoredAt(Instant.EPOCH)
+                    .build();
         }
 
         private static byte[] bytes(ByteBuffer buffer) {

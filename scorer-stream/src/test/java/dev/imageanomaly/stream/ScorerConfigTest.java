@@ -51,7 +51,7 @@ class ScorerConfigTest {
             assertThat(config.thumbnailMaxSide()).isEqualTo(64);
             assertThat(config.inputSizePolicy()).isEqualTo(ImageEventDecoder.SizePolicy.RESIZE);
             assertThat(config.httpPort()).isEqualTo(8080);
-            assertThat(config.get("processing.guarantee")).isEqualTo(StreamsConfig.AT_LEAST_ONCE);
+            assertThat(config.asText("processing.guarantee")).isEqualTo(StreamsConfig.AT_LEAST_ONCE);
         }
 
         @Test
@@ -100,12 +100,24 @@ class ScorerConfigTest {
         }
 
         @Test
-        void aKeyTheFileAddsCanAlsoBeSetFromTheEnvironment() throws IOException {
-            Path file = propertiesFile("team.owner=file-owner");
+        void anUnknownKeyIsRefusedNamingTheNearestKnownOneSoATypoCannotPassSilently() throws IOException {
+            Path file = propertiesFile("batch.max.wiat.ms=50");
 
-            ScorerConfig config = ScorerConfig.load(file, Map.of("SCORER_TEAM_OWNER", "env-owner"), Map.of());
+            assertThatThrownBy(() -> ScorerConfig.load(file, Map.of(), Map.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unknown setting 'batch.max.wiat.ms'")
+                    .hasMessageContaining("did you mean 'batch.max.wait.ms'");
+        }
 
-            assertThat(config.get("team.owner")).isEqualTo("env-owner");
+        @Test
+        void theDefaultsPrintAsAPropertiesFileThatLoadsBackToTheSameSettings() throws IOException {
+            Path file = Files.writeString(dir.resolve("defaults.properties"), ScorerConfig.defaultsAsProperties());
+
+            ScorerConfig fromFile = ScorerConfig.load(file, Map.of(), Map.of());
+
+            assertThat(ScorerConfig.knownKeys()).allSatisfy(key ->
+                    assertThat(fromFile.asText(key)).as(key).isEqualTo(ScorerConfig.load(null, Map.of(), Map.of()).asText(key)));
+            assertThat(ScorerConfig.defaultsAsProperties()).contains("# Longest time an event waits for its batch to fill.\nbatch.max.wait.ms=20\n");
         }
 
         @Test
@@ -130,7 +142,7 @@ class ScorerConfigTest {
         void anUnknownSettingIsMissingAndTheMessageNamesTheKeyAndItsEnvironmentVariable() {
             ScorerConfig config = ScorerConfig.load(null, Map.of(), Map.of());
 
-            assertThatThrownBy(() -> config.get("no.such.key"))
+            assertThatThrownBy(() -> config.asText("no.such.key"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'no.such.key'")
                     .hasMessageContaining("SCORER_NO_SUCH_KEY");
@@ -176,6 +188,16 @@ class ScorerConfigTest {
                     .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
                     .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
                     .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3);
+        }
+
+        @Test
+        void theProducerTakesTheLargestBufferedEventAndTheLargestOutput() {
+            ScorerConfig config = withOverrides(Map.of("input.max.record.bytes", "4000000"));
+
+            assertThat((int) config.streamsProperties().get("producer.max.request.size"))
+                    .isGreaterThan(4_000_000 + 1024)
+                    .isGreaterThanOrEqualTo(config.changelogMaxRecordBytes())
+                    .isGreaterThan(config.outputMaxRecordBytes());
         }
 
         @Test
@@ -226,12 +248,18 @@ class ScorerConfigTest {
                 "http.port                 | -1",
                 "http.port                 | 70000",
                 "http.port                 | http",
+                "input.max.pixels          | none",
+                "input.max.pixels          | 0",
+                "input.max.record.bytes    | 10",
+                "output.max.record.bytes   | 100",
+                "alert.thumbnail.max.side  | 4096",
+                "liveness.stall.timeout.ms | 10",
         })
         void aBadValueFailsTheLoadWithAMessageNamingTheKeyAndTheValue(String key, String value) {
             assertThatThrownBy(() -> withOverrides(Map.of(key, value)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining(key)
-                    .hasMessageContaining("'" + value + "'");
+                    .hasMessageContaining("configuration " + key)
+                    .hasMessageContaining("Invalid value " + value);
         }
 
         @Test
@@ -239,7 +267,7 @@ class ScorerConfigTest {
             assertThatThrownBy(() -> ScorerConfig.load(null, Map.of("SCORER_BATCH_MAX_SIZE", "lots"), Map.of()))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("batch.max.size")
-                    .hasMessageContaining("'lots'");
+                    .hasMessageContaining("lots");
         }
 
         @Test
@@ -260,11 +288,25 @@ class ScorerConfigTest {
                 "input.size.policy         | reject",
                 "http.port                 | 0",
                 "batch.max.size            | 1",
+                "input.max.pixels          | AUTO",
+                "input.max.pixels          | 1",
         })
         void edgeValuesThatAreValidAreAccepted(String key, String value) {
             ScorerConfig config = withOverrides(Map.of(key, value));
 
-            assertThat(config.get(key)).isEqualTo(value);
+            assertThat(config.asText(key)).isEqualToIgnoringCase(value.replace(" ", ""));
+        }
+
+        @Test
+        void thePixelLimitFollowsTheModelUnlessSet() {
+            var input = dev.imageanomaly.scoring.bundle.InputSpec.image(1, 28, 28);
+
+            assertThat(withOverrides(Map.of("input.size.policy", "reject")).inputLimits(input).maxPixels())
+                    .as("reject: exactly the model's input").isEqualTo(28 * 28);
+            assertThat(withOverrides(Map.of()).inputLimits(input).maxPixels())
+                    .as("resize: a 2048x2048 frame").isEqualTo(2048 * 2048);
+            assertThat(withOverrides(Map.of("input.max.pixels", "5000")).inputLimits(input).maxPixels())
+                    .isEqualTo(5000);
         }
 
         @Test

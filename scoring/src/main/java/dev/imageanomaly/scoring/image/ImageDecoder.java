@@ -1,7 +1,9 @@
 package dev.imageanomaly.scoring.image;
 
+import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.IMAGE_TOO_LARGE;
 import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.MISSING_FIELD;
 import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.UNDECODABLE_IMAGE;
+import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.UNSUPPORTED_FORMAT;
 import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.WRONG_SIZE;
 
 import java.awt.image.BufferedImage;
@@ -16,52 +18,52 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Turns bytes into pixels: encoded images (PNG, JPEG, BMP, GIF, detected from their content) or raw
  * unsigned bytes with explicit dimensions. Never trusts the input: every failure is an
- * {@link ImageRejectedException} naming what was wrong.
+ * {@link ImageRejectedException} naming what was wrong, and an image whose header declares more
+ * pixels than the caller's limit is refused before its pixels are allocated.
  */
 public final class ImageDecoder {
 
-    /** Refuses images whose header claims more pixels than this, before allocating them. */
-    public static final long MAX_PIXELS = 40_000_000L;
+    /** The offline readers' limit: large photos pass, decompression bombs do not. */
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
     private ImageDecoder() {}
 
     public static DecodedImage decodeEncoded(byte[] bytes) throws ImageRejectedException {
+        return decodeEncoded(bytes, DEFAULT_MAX_PIXELS);
+    }
+
+    public static DecodedImage decodeEncoded(byte[] bytes, long maxPixels) throws ImageRejectedException {
         if (bytes == null || bytes.length == 0) {
             throw new ImageRejectedException(MISSING_FIELD, "image bytes are empty");
         }
+        ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> new ImageRejectedException(
+                UNSUPPORTED_FORMAT, "bytes are not a PNG, JPEG, BMP or GIF image (" + bytes.length
+                        + " bytes starting " + hexPrefix(bytes) + ")"));
         // An in-memory stream: ImageIO.createImageInputStream would spool every image to a temp file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = readersFor(bytes, in);
-            if (!readers.hasNext()) {
-                throw new ImageRejectedException(UNDECODABLE_IMAGE,
-                        "bytes are not a PNG, JPEG, BMP or GIF image (" + bytes.length + " bytes)");
-            }
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name());
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > MAX_PIXELS) {
-                    throw new ImageRejectedException(WRONG_SIZE, reader.getWidth(0) + "x" + reader.getHeight(0)
-                            + " image exceeds the limit of " + MAX_PIXELS + " pixels");
-                }
+                checkPixelCount(reader.getWidth(0), reader.getHeight(0), maxPixels);
                 return fromBufferedImage(reader.read(0));
             } finally {
                 reader.dispose();
             }
+        } catch (ImageRejectedException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            throw new ImageRejectedException(UNDECODABLE_IMAGE, "corrupt " + formatName(bytes) + " image: "
-                    + e.getMessage(), e);
+            throw new ImageRejectedException(UNDECODABLE_IMAGE, "corrupt " + format + " image: " + e.getMessage(), e);
         }
     }
 
-    /** The reader named by the magic bytes, without asking every installed reader to probe the stream. */
-    private static Iterator<ImageReader> readersFor(byte[] bytes, ImageInputStream in) throws IOException {
-        String format = formatName(bytes);
-        Iterator<ImageReader> byMagic = ImageIO.getImageReadersByFormatName(format);
-        return byMagic.hasNext() ? byMagic : ImageIO.getImageReaders(in);
+    public static DecodedImage decodeRaw(byte[] bytes, Integer width, Integer height, Integer channels)
+            throws ImageRejectedException {
+        return decodeRaw(bytes, width, height, channels, DEFAULT_MAX_PIXELS);
     }
 
-    public static DecodedImage decodeRaw(byte[] bytes, Integer width, Integer height, Integer channels)
+    /** Row-major, channels interleaved: 1 (grey), 3 (RGB) or 4 (RGBA, alpha dropped as for encoded images). */
+    public static DecodedImage decodeRaw(byte[] bytes, Integer width, Integer height, Integer channels, long maxPixels)
             throws ImageRejectedException {
         if (bytes == null) {
             throw new ImageRejectedException(MISSING_FIELD, "image bytes are missing");
@@ -69,16 +71,44 @@ public final class ImageDecoder {
         if (width == null || height == null || channels == null) {
             throw new ImageRejectedException(MISSING_FIELD, "raw u8 image needs width, height and channels");
         }
-        if (width <= 0 || height <= 0 || (channels != 1 && channels != 3)) {
+        if (width <= 0 || height <= 0 || (channels != 1 && channels != 3 && channels != 4)) {
             throw new ImageRejectedException(WRONG_SIZE, "raw u8 image dimensions " + width + "x" + height + "x"
-                    + channels + " are invalid (channels must be 1 or 3)");
+                    + channels + " are invalid (channels must be 1, 3 or 4)");
         }
+        checkPixelCount(width, height, maxPixels);
         long expected = (long) width * height * channels;
         if (expected != bytes.length) {
             throw new ImageRejectedException(WRONG_SIZE, "raw u8 image of " + width + "x" + height + "x" + channels
                     + " needs " + expected + " bytes, got " + bytes.length);
         }
-        return new DecodedImage(width, height, channels, bytes);
+        return channels == 4 ? dropAlpha(width, height, bytes) : new DecodedImage(width, height, channels, bytes);
+    }
+
+    private static void checkPixelCount(int width, int height, long maxPixels) throws ImageRejectedException {
+        long pixels = (long) width * height;
+        if (width <= 0 || height <= 0) {
+            throw new ImageRejectedException(WRONG_SIZE, "image declares " + width + "x" + height + " pixels");
+        }
+        if (pixels > maxPixels) {
+            throw new ImageRejectedException(IMAGE_TOO_LARGE, width + "x" + height + " image exceeds the limit of "
+                    + maxPixels + " pixels");
+        }
+    }
+
+    private static DecodedImage dropAlpha(int width, int height, byte[] rgba) {
+        byte[] rgb = new byte[width * height * 3];
+        for (int i = 0, n = width * height; i < n; i++) {
+            System.arraycopy(rgba, i * 4, rgb, i * 3, 3);
+        }
+        return new DecodedImage(width, height, 3, rgb);
+    }
+
+    private static String hexPrefix(byte[] bytes) {
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            hex.append(String.format("%02x", bytes[i] & 0xFF));
+        }
+        return hex.toString();
     }
 
     /** Grey images stay one channel; anything else (palette, RGB, RGBA) becomes RGB, alpha dropped. */
@@ -113,21 +143,5 @@ public final class ImageDecoder {
             }
         }
         return new DecodedImage(w, h, 3, px);
-    }
-
-    private static String formatName(byte[] b) {
-        if (b.length >= 4 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-            return "PNG";
-        }
-        if (b.length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8) {
-            return "JPEG";
-        }
-        if (b.length >= 3 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F') {
-            return "GIF";
-        }
-        if (b.length >= 2 && b[0] == 'B' && b[1] == 'M') {
-            return "BMP";
-        }
-        return "unknown-format";
     }
 }

@@ -3,7 +3,8 @@ package dev.imageanomaly.scoring.image;
 /** An image that cannot be scored, with a machine-readable reason for dead-letter routing. */
 public class ImageRejectedException extends Exception {
 
-    public enum Reason { UNDECODABLE_IMAGE, WRONG_SIZE, MISSING_FIELD }
+    /** Named like the dead-letter reasons they become, so the scorer maps them by name. */
+    public enum Reason { UNDECODABLE_IMAGE, UNSUPPORTED_FORMAT, WRONG_SIZE, IMAGE_TOO_LARGE, MISSING_FIELD }
 
     private final Reason reason;
 

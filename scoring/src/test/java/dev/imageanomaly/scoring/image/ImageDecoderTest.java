@@ -1,7 +1,9 @@
 package dev.imageanomaly.scoring.image;
 
+import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.IMAGE_TOO_LARGE;
 import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.MISSING_FIELD;
 import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.UNDECODABLE_IMAGE;
+import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.UNSUPPORTED_FORMAT;
 import static dev.imageanomaly.scoring.image.ImageRejectedException.Reason.WRONG_SIZE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -156,10 +158,20 @@ class ImageDecoderTest {
     }
 
     @Test
-    void garbageBytesAreUndecodable() {
+    void garbageBytesAreAnUnsupportedFormat() {
         byte[] garbage = "this is not an image, it is a sentence".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-        assertRejected(() -> ImageDecoder.decodeEncoded(garbage), UNDECODABLE_IMAGE, "not a PNG, JPEG, BMP or GIF");
+        assertRejected(() -> ImageDecoder.decodeEncoded(garbage), UNSUPPORTED_FORMAT, "not a PNG, JPEG, BMP or GIF");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiff", "wbmp"})
+    void formatsTheJdkReadsButTheContractDoesNotNameAreRefused(String format) throws Exception {
+        BufferedImage image = format.equals("wbmp")
+                ? new BufferedImage(W, H, BufferedImage.TYPE_BYTE_BINARY) : greyGradient();
+        byte[] bytes = encode(image, format);
+
+        assertRejected(() -> ImageDecoder.decodeEncoded(bytes), UNSUPPORTED_FORMAT, "not a PNG, JPEG, BMP or GIF");
     }
 
     @Test
@@ -179,7 +191,16 @@ class ImageDecoderTest {
         crc.update(png, 12, 4 + 13);
         buf.putInt(29, (int) crc.getValue());
 
-        assertRejected(() -> ImageDecoder.decodeEncoded(png), WRONG_SIZE, "exceeds the limit");
+        assertRejected(() -> ImageDecoder.decodeEncoded(png), IMAGE_TOO_LARGE, "exceeds the limit");
+    }
+
+    @Test
+    void theCallersPixelLimitIsCheckedFromTheHeader() throws Exception {
+        byte[] png = encode(greyGradient(), "png");
+
+        assertThat(ImageDecoder.decodeEncoded(png, W * H).width()).isEqualTo(W);
+        assertRejected(() -> ImageDecoder.decodeEncoded(png, W * H - 1), IMAGE_TOO_LARGE,
+                W + "x" + H + " image exceeds the limit of " + (W * H - 1) + " pixels");
     }
 
     // ---- raw u8 ----
@@ -199,6 +220,25 @@ class ImageDecoderTest {
     }
 
     @Test
+    void rawRgbaDropsItsAlphaChannel() throws Exception {
+        byte[] rgba = new byte[W * H * 4];
+        for (int i = 0; i < rgba.length; i++) {
+            rgba[i] = (byte) (i % 4 == 3 ? 0x80 : i);
+        }
+        DecodedImage decoded = ImageDecoder.decodeRaw(rgba, W, H, 4);
+
+        assertThat(decoded.channels()).isEqualTo(3);
+        assertThat(decoded.at(1, 0, 0)).isEqualTo(4);
+        assertThat(decoded.at(1, 0, 2)).isEqualTo(6);
+    }
+
+    @Test
+    void rawDimensionsOverThePixelLimitAreRefusedBeforeTheBytesAreLookedAt() {
+        assertRejected(() -> ImageDecoder.decodeRaw(new byte[1], 100_000, 100_000, 3, 1_000_000), IMAGE_TOO_LARGE,
+                "100000x100000 image exceeds the limit of 1000000 pixels");
+    }
+
+    @Test
     void rawBytesOfTheWrongCountAreWrongSize() {
         assertRejected(() -> ImageDecoder.decodeRaw(new byte[28 * 28 - 1], 28, 28, 1), WRONG_SIZE, "needs 784 bytes, got 783");
         assertRejected(() -> ImageDecoder.decodeRaw(new byte[28 * 28], 28, 28, 3), WRONG_SIZE, "needs 2352 bytes");
@@ -214,7 +254,7 @@ class ImageDecoderTest {
 
     @Test
     void rawDimensionsThatMakeNoSenseAreWrongSize() {
-        assertRejected(() -> ImageDecoder.decodeRaw(new byte[8], 2, 2, 2), WRONG_SIZE, "channels must be 1 or 3");
+        assertRejected(() -> ImageDecoder.decodeRaw(new byte[8], 2, 2, 2), WRONG_SIZE, "channels must be 1, 3 or 4");
         assertRejected(() -> ImageDecoder.decodeRaw(new byte[0], 0, 28, 1), WRONG_SIZE, "invalid");
         assertRejected(() -> ImageDecoder.decodeRaw(new byte[4], -2, -2, 1), WRONG_SIZE, "invalid");
     }
