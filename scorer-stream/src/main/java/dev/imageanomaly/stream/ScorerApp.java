@@ -2,6 +2,7 @@ package dev.imageanomaly.stream;
 
 import dev.imageanomaly.schemas.SchemaRegistryClient;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -63,6 +64,7 @@ public final class ScorerApp implements AutoCloseable {
             SchemaRegistryClient registry = new SchemaRegistryClient(config.schemaRegistrySettings(), reachability);
             ScoringTopology.registerOutputSchemas(config, registry);
             KafkaStreams streams = new KafkaStreams(ScoringTopology.build(config, models, metrics, registry), props);
+            JvmMetrics.builder().register(metrics.registry());
             Liveness liveness = new Liveness(config.livenessStallTimeout(), metrics::lastProgressMillis,
                     () -> consumerLag(streams));
             streams.setUncaughtExceptionHandler(e -> {
@@ -76,6 +78,7 @@ public final class ScorerApp implements AutoCloseable {
             });
             metrics.registerGauge("scorer_consumer_lag", "Records in the input topic not yet read (sum over partitions)",
                     () -> consumerLag(streams));
+            KafkaStreamsMetrics.register(streams, config.imagesTopic(), metrics.registry());
             HttpEndpoints http = new HttpEndpoints(config.httpBindAddress(), config.httpPort(), metrics,
                     new HttpEndpoints.Check(() -> liveness.isLive(System.currentTimeMillis())
                             && streams.state() != KafkaStreams.State.ERROR,

@@ -139,6 +139,11 @@ public final class ScorerMetrics {
                 .callback(cb -> values.get().forEach((value, reading) -> cb.call(reading, value))).register(registry);
     }
 
+    /** For instrumentation that binds to the registry itself (JVM, Kafka Streams). */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
     public void write(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());
     }
