@@ -190,9 +190,9 @@ class KubernetesManifestsTest {
                 .path("containers").get(0).path("args");
         List<String> args = new ArrayList<>();
         trainerArgs.forEach(a -> args.add(a.asText()));
-        String bundle = args.get(args.indexOf("--out") + 1) + "/" + args.get(args.indexOf("--name") + 1) + "/"
-                + args.get(args.indexOf("--version") + 1);
-        assertThat(CONFIG.getProperty("model.bundle")).isEqualTo(bundle);
+        String modelFolder = args.get(args.indexOf("--out") + 1) + "/" + args.get(args.indexOf("--name") + 1);
+        assertThat(CONFIG.getProperty("model.bundle")).as("the scorer follows the folder the trainer writes versions to")
+                .isEqualTo(modelFolder);
         assertThat(CONFIG.getProperty("state.dir")).isEqualTo(container.path("volumeMounts").findValues("mountPath")
                 .stream().map(JsonNode::asText).filter(p -> p.equals(CONFIG.getProperty("state.dir"))).findFirst()
                 .orElse("not mounted"));
