@@ -10,6 +10,7 @@ import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.Prediction;
 import dev.imageanomaly.scoring.image.DecodedImage;
+import dev.imageanomaly.scoring.image.Preprocessor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +41,11 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
 
     private static final Logger log = LoggerFactory.getLogger(BatchScoringProcessor.class);
 
-    /** A buffered event: its store key, what is persisted, and what scoring and emitting need. */
-    private record Entry(long sequence, PendingImage pending, ImageEvent event, DecodedImage image, float[] input) {}
+    /**
+     * A buffered event: its store key, what is persisted, and what emitting needs. Its model input
+     * is already in place in the batch's input buffer, at the entry's index.
+     */
+    private record Entry(long sequence, PendingImage pending, ImageEvent event, DecodedImage image) {}
 
     private final ModelRollout models;
     private final ImageEventDecoder decoder;
@@ -56,6 +60,11 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     private ProcessorContext<String, Object> context;
     private KeyValueStore<Long, byte[]> store;
     private final List<Entry> batch = new ArrayList<>();
+    /**
+     * The batch's model input, sample after sample, written as each event is accepted and handed
+     * to ONNX Runtime as it is: no per-event array, no copy when the batch is scored.
+     */
+    private float[] inputs;
     private long nextSequence;
     private boolean restored;
 
@@ -117,30 +126,37 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         PendingImage pending = new PendingImage(record.key(), record.value(), record.timestamp(), meta.topic(),
                 meta.partition(), meta.offset(), context.currentSystemTimeMs());
-        if (accept(pending, null) && batch.size() >= maxBatch) {
-            flush();
+        accept(pending, null);
+    }
+
+    /** The input buffer, made at the first event (its size comes from the model). */
+    private float[] inputs(int sampleSize) {
+        if (inputs == null) {
+            inputs = new float[maxBatch * sampleSize];
         }
+        return inputs;
     }
 
     /**
-     * Decodes and checks one record and adds it to the batch, or dead-letters it. A record coming
-     * from the store already has its sequence; a new one is written to the store under the next.
-     *
-     * @return whether the record joined the batch
+     * Decodes and checks one record and adds it to the batch, or dead-letters it; a batch that is
+     * full then is scored. A record coming from the store already has its sequence; a new one is
+     * written to the store under the next.
      */
-    private boolean accept(PendingImage pending, Long storedSequence) {
+    private void accept(PendingImage pending, Long storedSequence) {
         Entry entry;
         try {
             ImageEventDecoder.Decoded d = decoder.decode(pending.topic(), pending.key(), pending.value(), now());
             long sequence = storedSequence != null ? storedSequence : nextSequence;
             // Any model the rollout may swap in takes the same input, so this preparation holds for it too.
-            entry = new Entry(sequence, pending, d.event(), d.image(),
-                    models.serving().live().preprocessor().toInput(d.image()));
+            Preprocessor preprocessor = models.serving().live().preprocessor();
+            int sampleSize = preprocessor.spec().sampleSize();
+            preprocessor.toInput(d.image(), inputs(sampleSize), batch.size() * sampleSize);
+            entry = new Entry(sequence, pending, d.event(), d.image());
         } catch (RejectedRecordException e) {
             deadLetter(pending, e.reason(), e.getMessage(),
                     e.getCause() == null ? Map.of() : Map.of("exception", e.getCause().getClass().getName()));
             forget(storedSequence);
-            return false;
+            return;
         } catch (SchemaRegistryException e) {
             // Not the record's fault (a registry away or refusing us): never dead-letter for it. The
             // client has already waited; the thread fails and a fresh one retries from the last commit.
@@ -152,7 +168,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
             deadLetter(pending, DeadLetterReason.PROCESSING_FAILED, e.toString(),
                     Map.of("exception", e.getClass().getName()));
             forget(storedSequence);
-            return false;
+            return;
         }
         if (storedSequence == null) {
             store.put(entry.sequence(), pending.toBytes());
@@ -160,7 +176,9 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         }
         batch.add(entry);
         metrics.progress();
-        return true;
+        if (batch.size() >= maxBatch) {
+            flush();
+        }
     }
 
     private void forget(Long storedSequence) {
@@ -174,11 +192,6 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         ModelRollout.Serving serving = models.serving();
         ImageAnomalyDetector live = serving.live();
         int n = batch.size();
-        int size = live.preprocessor().spec().sampleSize();
-        float[] inputs = new float[n * size];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(batch.get(i).input(), 0, inputs, i * size, size);
-        }
         long start = System.nanoTime();
         float[] scores;
         try {
