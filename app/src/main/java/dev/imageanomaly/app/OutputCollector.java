@@ -76,8 +76,14 @@ final class OutputCollector implements AutoCloseable {
                     assignNewPartitions();
                     nextLookForPartitions = System.currentTimeMillis() + 1000;
                 }
-                poll(Duration.ofMillis(100));
+                if (consumer.assignment().isEmpty()) {
+                    Thread.sleep(100); // polling with nothing assigned is an error
+                } else {
+                    poll(Duration.ofMillis(100));
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (org.apache.kafka.common.errors.WakeupException e) {
             // close() woke the consumer up
         } finally {
@@ -90,7 +96,13 @@ final class OutputCollector implements AutoCloseable {
         Set<TopicPartition> all = new HashSet<>(consumer.assignment());
         List<TopicPartition> added = new ArrayList<>();
         for (String topic : List.of(scoresTopic, alertsTopic, deadLetterTopic)) {
-            for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(1))) {
+            List<PartitionInfo> partitions;
+            try {
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(1));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                continue; // the broker is away: look again at the next round
+            }
+            for (PartitionInfo p : partitions) {
                 TopicPartition tp = new TopicPartition(p.topic(), p.partition());
                 if (all.add(tp)) {
                     added.add(tp);
