@@ -45,7 +45,12 @@ class SecretsAreNeverLoggedTest {
         settings.putAll(Map.of("schema.registry.basic.auth.user.info", "scorer:RegistrySecret-1",
                 "schema.registry.ssl.truststore.password", "TrustSecret-2", "streams.sasl.jaas.config", jaas,
                 "streams.ssl.keystore.password", "KeySecret-4", "http.bind.address", "127.0.0.1"));
-        try (ScorerProcess scorer = ScorerProcess.start(topics.prefix(), settings, "512m");
+        // Kafka prints every client setting at INFO; the scorer keeps Kafka at WARN, so this turns the
+        // listings on as an operator chasing a connection problem would, to see that they stay masked.
+        // (Kafka 4 logs every client's listing under AbstractConfig.)
+        List<String> kafkaConfigListings = List.of("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common.config.AbstractConfig=info");
+        try (ScorerProcess scorer = ScorerProcess.start(topics.prefix(), settings, "512m", Path.of("target"),
+                        kafkaConfigListings);
                 OutputCollector out = topics.collector(stack)) {
             scorer.awaitReady(Duration.ofSeconds(120));
 
