@@ -62,10 +62,14 @@ public final class ScoringTopology {
                 new ImageEventDecoder(new ConfluentAvroDeserializer<>(registry, ImageEvent.class), input, limits),
                 alerts, deadLetters, drift, shadowComparison, metrics, config.batchMaxSize(), config.batchMaxWait()),
                 SOURCE);
+        // The buffer holds one micro-batch per task: in memory, with its changelog making it durable (a
+        // restarted task restores it from there). RocksDB would add nothing but its flushes on commit,
+        // which stalled every partition of the thread. The cache absorbs an event's put and delete
+        // within one commit interval, so most events never reach the changelog at all.
         // The changelog must take the largest input the scorer accepts, whatever the broker's default.
         Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(config.changelogMaxRecordBytes()));
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
                 Serdes.Long(), Serdes.ByteArray()).withLoggingEnabled(changelog).withCachingEnabled(), SCORER);
         topology.addSink(SCORES_SINK, config.scoresTopic(), Serdes.String().serializer(),
                 avro(registry, AnomalyScore.class), SCORER);
