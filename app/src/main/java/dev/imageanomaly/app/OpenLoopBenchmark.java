@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -80,8 +81,9 @@ final class OpenLoopBenchmark {
         long start = System.currentTimeMillis() + 1000;
         long measureFrom = start + warmup.toMillis();
         long measureUntil = measureFrom + duration.toMillis();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread reader = new Thread(() -> read(run, measureFrom, measureUntil, endToEnd, inScorer, minuteRecorder,
-                scored, scoredThisMinute), "latency-reader");
+                scored, scoredThisMinute, stop), "latency-reader");
         reader.setDaemon(true);
         reader.start();
         List<Minute> minutes = new ArrayList<>();
@@ -90,7 +92,8 @@ final class OpenLoopBenchmark {
         while (scored.get() < published && System.currentTimeMillis() < giveUp) {
             Thread.sleep(50);
         }
-        reader.interrupt();
+        // Told, not interrupted: an interrupt inside the consumer's close turns into a page of errors.
+        stop.set(true);
         reader.join(10_000);
         return new Result(rate, duration, published, scored.get(), endToEnd.getIntervalHistogram(),
                 inScorer.getIntervalHistogram(), minutes);
@@ -142,11 +145,11 @@ final class OpenLoopBenchmark {
     }
 
     /**
-     * Reads the scores of this run, until interrupted, and records the latencies of those whose event
+     * Reads the scores of this run, until told to stop, and records the latencies of those whose event
      * time falls in the measured part.
      */
     private void read(String run, long from, long until, Recorder endToEnd, Recorder inScorer, Recorder minute,
-            AtomicLong scored, AtomicLong scoredThisMinute) {
+            AtomicLong scored, AtomicLong scoredThisMinute, AtomicBoolean stop) {
         ConfluentAvroDeserializer<AnomalyScore> reader = new ConfluentAvroDeserializer<>(
                 new SchemaRegistryClient(stack.schemaRegistryUrl()), AnomalyScore.class);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
@@ -157,7 +160,7 @@ final class OpenLoopBenchmark {
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(scoresTopic));
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!stop.get()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
                     long now = System.currentTimeMillis();
                     AnomalyScore score = reader.deserialize(r.topic(), r.value());
@@ -173,8 +176,6 @@ final class OpenLoopBenchmark {
                     scoredThisMinute.incrementAndGet();
                 }
             }
-        } catch (org.apache.kafka.common.errors.InterruptException e) {
-            // run() gave up waiting for the last scores
         }
     }
 
