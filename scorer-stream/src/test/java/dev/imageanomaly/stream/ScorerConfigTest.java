@@ -46,7 +46,7 @@ class ScorerConfigTest {
             assertThat(config.topicReplicationFactor()).isEqualTo((short) 1);
             assertThat(config.executionProvider()).isEqualTo(ExecutionProvider.AUTO);
             assertThat(config.batchMaxSize()).isEqualTo(64);
-            assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(20));
+            assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(5));
             assertThat(config.severityRatios()).containsExactly(1.5, 2.5, 4.0);
             assertThat(config.thumbnailMaxSide()).isEqualTo(64);
             assertThat(config.inputSizePolicy()).isEqualTo(ImageEventDecoder.SizePolicy.RESIZE);
@@ -71,7 +71,7 @@ class ScorerConfigTest {
 
             ScorerConfig config = ScorerConfig.load(file, env, overrides);
 
-            assertThat(config.batchMaxWait()).as("default, untouched").isEqualTo(Duration.ofMillis(20));
+            assertThat(config.batchMaxWait()).as("default, untouched").isEqualTo(Duration.ofMillis(5));
             assertThat(config.batchMaxSize()).as("file over default").isEqualTo(10);
             assertThat(config.alertsTopic()).as("environment over default").isEqualTo("env-alerts");
             assertThat(config.imagesTopic()).as("environment over file").isEqualTo("env-images");
@@ -117,7 +117,7 @@ class ScorerConfigTest {
 
             assertThat(ScorerConfig.knownKeys()).allSatisfy(key ->
                     assertThat(fromFile.asText(key)).as(key).isEqualTo(ScorerConfig.load(null, Map.of(), Map.of()).asText(key)));
-            assertThat(ScorerConfig.defaultsAsProperties()).contains("# Longest time an event waits for its batch to fill.\nbatch.max.wait.ms=20\n");
+            assertThat(ScorerConfig.defaultsAsProperties()).contains("# Longest time an event waits for its batch to fill.\nbatch.max.wait.ms=5\n");
         }
 
         @Test
