@@ -2,6 +2,7 @@ package dev.imageanomaly.trainer.kinds;
 
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
+import dev.imageanomaly.trainer.kinds.knn.KnnKind;
 import dev.imageanomaly.trainer.kinds.randnet.RandNetKind;
 import dev.imageanomaly.trainer.kinds.transform.TransformKind;
 import dev.imageanomaly.trainer.kinds.vae.VaeKinds;
@@ -26,7 +27,8 @@ public final class ModelKinds {
             VaeKinds.VAE, VaeKinds.CONV_VAE,
             RandNetKind.RANDNET,
             WganKind.WGAN,
-            TransformKind.TRANSFORM);
+            TransformKind.TRANSFORM,
+            KnnKind.KNN);
 
     private ModelKinds() {}
 

@@ -24,6 +24,7 @@ public record TrainingConfig(
         VaeOptions vae,
         EnsembleOptions ensemble,
         GanOptions gan,
+        NeighbourOptions neighbours,
         int densityComponents) {
 
     /**
@@ -77,25 +78,35 @@ public record TrainingConfig(
         }
     }
 
+    /**
+     * @param codebookSize training samples the {@code knn} kind keeps (a seeded subsample when there are more)
+     * @param neighbours nearest codebook samples whose mean distance is the score
+     */
+    public record NeighbourOptions(int codebookSize, int neighbours) {
+        public static NeighbourOptions defaults() {
+            return new NeighbourOptions(4096, 5);
+        }
+    }
+
     /** The defaults of a kind; the batch size is the kind's own. */
     public static TrainingConfig defaults(ModelKind kind) {
         return new TrainingConfig(kind, 10, kind.defaultBatchSize(), 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42,
-                VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), 0);
+                VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), NeighbourOptions.defaults(), 0);
     }
 
     public TrainingConfig withEpochs(int e) {
         return new TrainingConfig(kind, e, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
-                vae, ensemble, gan, densityComponents);
+                vae, ensemble, gan, neighbours, densityComponents);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, s,
-                vae, ensemble, gan, densityComponents);
+                vae, ensemble, gan, neighbours, densityComponents);
     }
 
     public TrainingConfig withDensityComponents(int components) {
         return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd,
-                seed, vae, ensemble, gan, components);
+                seed, vae, ensemble, gan, neighbours, components);
     }
 
     public Tracker learningRateTracker(int stepsPerEpoch) {
@@ -131,6 +142,8 @@ public record TrainingConfig(
         require(gan.kappa() >= 0, "kappa must not be negative");
         require(gan.encoderEpochs() > 0, "encoder epochs must be positive");
         require(gan.learningRate() > 0, "GAN learning rate must be positive");
+        require(neighbours.codebookSize() > 0, "codebook size must be positive");
+        require(neighbours.neighbours() > 0, "neighbours must be positive");
         require(densityComponents >= 0, "density components must not be negative");
     }
 

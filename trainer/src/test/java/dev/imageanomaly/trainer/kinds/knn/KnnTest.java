@@ -1,0 +1,109 @@
+package dev.imageanomaly.trainer.kinds.knn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imageanomaly.scoring.bundle.GraphNames;
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.engine.EngineOptions;
+import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
+import dev.imageanomaly.trainer.ShippedData;
+import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
+import dev.imageanomaly.trainer.train.TrainedModel;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import dev.imageanomaly.trainer.train.TrainingConfig.NeighbourOptions;
+import java.util.Arrays;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/** The knn kind: the mean distance to the nearest codebook samples, computed inside the exported graph. */
+class KnnTest {
+
+    static final InputSpec TWO_FEATURES = InputSpec.features(List.of(0.0, 0.0), List.of(1.0, 1.0));
+
+    @Test
+    void theScoreIsTheMeanDistanceToTheNearestCodebookSamples() {
+        // Codebook (0,0), (3,0), (0,4), (10,10); the query (0,0) is 0, 3 and 4 away from the nearest three.
+        SampleSet train = rows(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
+
+        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3))) {
+            float[] scores = onnxScores(knn, new float[] {0, 0, 6, 8}, 2, new long[] {1, 1, 2});
+
+            assertThat(scores[0]).isCloseTo((0 + 3 + 4) / 3f, Offset.offset(1e-5f));
+            // (6,8) is sqrt(16+4), sqrt(36+16) and sqrt(9+64) from (10,10), (0,4) and (3,0); 10 from (0,0).
+            assertThat(scores[1]).isCloseTo((float) ((Math.sqrt(20) + Math.sqrt(52) + Math.sqrt(73)) / 3),
+                    Offset.offset(1e-4f));
+        }
+    }
+
+    @Test
+    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsample() {
+        SampleSet digits = ShippedData.mnist10k();
+        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5))) {
+            SampleSet queries = digits.where(i -> i >= 9000 && i < 9064);
+            float[] onnx = onnxScores(knn, queries.data(), queries.count(), ShippedData.MNIST_SPEC.sampleShape());
+            float[] plain = knn.reference(queries.data(), queries.count()).get(GraphNames.SCORE);
+
+            assertThat(knn.facts()).containsEntry("codebookSize", 1000).containsEntry("neighbours", 5);
+            for (int i = 0; i < plain.length; i++) {
+                assertThat(onnx[i]).as("score[%d]", i).isCloseTo(plain[i], Offset.offset(1e-3f * plain[i]));
+            }
+        }
+    }
+
+    @Test
+    void aSampleOfTheCodebookIsNoDistanceFromItsNearestNeighbour() {
+        SampleSet digits = ShippedData.mnist10k().first(200);
+
+        try (TrainedModel knn = fit(digits, new NeighbourOptions(200, 1))) {
+            float[] scores = onnxScores(knn, digits.data(), digits.count(), ShippedData.MNIST_SPEC.sampleShape());
+
+            // Zero up to float rounding of |x|^2 - 2x.c + |c|^2 with |x|^2 near 100; another digit is several units away.
+            for (float s : scores) {
+                assertThat(s).isLessThan(0.05f);
+            }
+        }
+    }
+
+    @Test
+    void theCodebookIsASeededSubsampleOfAtMostItsSizeAndNeverMoreNeighboursThanSamples() {
+        SampleSet digits = ShippedData.mnist10k().first(500);
+
+        Codebook a = Codebook.of(digits, 100, 7);
+        Codebook b = Codebook.of(digits, 100, 7);
+        Codebook other = Codebook.of(digits, 100, 8);
+        Codebook all = Codebook.of(digits, 1000, 7);
+
+        assertThat(a.count()).isEqualTo(100);
+        assertThat(a.samples()).isEqualTo(b.samples());
+        assertThat(Arrays.equals(a.samples(), other.samples())).isFalse();
+        assertThat(all.count()).isEqualTo(500);
+        assertThat(all.samples()).isEqualTo(digits.data());
+        assertThat(a.neighbours(5)).isEqualTo(5);
+        assertThat(Codebook.of(digits.first(3), 100, 7).neighbours(5)).isEqualTo(3);
+    }
+
+    private static TrainedModel fit(SampleSet train, NeighbourOptions neighbours) {
+        TrainingConfig d = TrainingConfig.defaults(KnnKind.KNN);
+        TrainingConfig config = new TrainingConfig(d.kind(), d.epochs(), d.batchSize(), d.learningRate(), d.schedule(),
+                d.latent(), d.hidden(), d.patience(), d.noiseStd(), d.seed(), d.vae(), d.ensemble(), d.gan(), neighbours, 0);
+        return ModelKinds.fit(train, train, config, null, null);
+    }
+
+    private static float[] onnxScores(TrainedModel model, float[] batch, int count, long[] sampleShape) {
+        try (OnnxScoringEngine ort = OnnxScoringEngine.open(model.export("knn-test").model(), sampleShape,
+                EngineOptions.cpu())) {
+            return ort.run(batch, count, List.of(GraphNames.SCORE)).get(GraphNames.SCORE);
+        }
+    }
+
+    private static SampleSet rows(InputSpec spec, float... values) {
+        int count = values.length / spec.sampleSize();
+        String[] ids = new String[count];
+        Arrays.setAll(ids, i -> "row#" + i);
+        int[] labels = new int[count];
+        Arrays.fill(labels, SampleSet.NO_LABEL);
+        return new SampleSet(spec, values, count, ids, labels);
+    }
+}
