@@ -8,15 +8,16 @@ import dev.imageanomaly.trainer.train.TrainingConfig.GanOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig.NeighbourOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig.VaeOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The options that make a {@link TrainingConfig}; shared by every command that trains. */
 public final class ModelOptions {
 
     @Option(names = "--kind", defaultValue = "conv-ae",
-            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae, randnet, wgan, transform, knn "
-                    + "(default: ${DEFAULT-VALUE}); the dense kinds (ae, deep-ae, denoising-ae, vae, randnet, knn) also "
-                    + "train on CSV feature vectors")
+            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae, randnet, wgan, transform, knn, "
+                    + "ensemble (default: ${DEFAULT-VALUE}); the dense kinds (ae, deep-ae, denoising-ae, vae, "
+                    + "randnet, knn) also train on CSV feature vectors")
     String kind;
 
     @Option(names = "--epochs", defaultValue = "10", description = "most epochs (default: ${DEFAULT-VALUE})")
@@ -92,6 +93,10 @@ public final class ModelOptions {
             description = "knn: nearest codebook samples whose mean distance is the score (default: ${DEFAULT-VALUE})")
     int neighbours;
 
+    @Option(names = "--member-kinds", split = ",", defaultValue = "transform,ae", paramLabel = "KIND",
+            description = "ensemble: the kinds trained and combined (default: ${DEFAULT-VALUE})")
+    List<String> memberKinds;
+
     @Option(names = "--density-components", defaultValue = "0", paramLabel = "K",
             description = "add a latent-density feature: a K-component Gaussian mixture on the training codes, "
                     + "combined with the model's score; 0 = off (default: ${DEFAULT-VALUE})")
@@ -108,7 +113,7 @@ public final class ModelOptions {
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
                 new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate),
-                new NeighbourOptions(codebookSize, neighbours), densityComponents);
+                new NeighbourOptions(codebookSize, neighbours), memberKinds, densityComponents);
         config.validate();
         return config;
     }

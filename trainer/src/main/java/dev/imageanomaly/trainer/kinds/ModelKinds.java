@@ -2,6 +2,7 @@ package dev.imageanomaly.trainer.kinds;
 
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
+import dev.imageanomaly.trainer.kinds.ensemble.EnsembleKind;
 import dev.imageanomaly.trainer.kinds.knn.KnnKind;
 import dev.imageanomaly.trainer.kinds.randnet.RandNetKind;
 import dev.imageanomaly.trainer.kinds.transform.TransformKind;
@@ -28,7 +29,8 @@ public final class ModelKinds {
             RandNetKind.RANDNET,
             WganKind.WGAN,
             TransformKind.TRANSFORM,
-            KnnKind.KNN);
+            KnnKind.KNN,
+            EnsembleKind.ENSEMBLE);
 
     private ModelKinds() {}
 

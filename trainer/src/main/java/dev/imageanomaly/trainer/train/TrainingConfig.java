@@ -1,6 +1,7 @@
 package dev.imageanomaly.trainer.train;
 
 import ai.djl.training.tracker.Tracker;
+import java.util.List;
 
 /**
  * Everything that decides how a model is trained; recorded in the bundle's manifest.
@@ -8,6 +9,7 @@ import ai.djl.training.tracker.Tracker;
  * @param hidden width of the dense hidden layers (deep kinds)
  * @param patience epochs without a better validation loss before training stops; 0 never stops early
  * @param noiseStd standard deviation of the Gaussian corruption for {@code denoising-ae}
+ * @param memberKinds the kinds the {@code ensemble} kind trains and combines, by id
  * @param densityComponents Gaussian components of the latent-density score feature; 0 for none
  */
 public record TrainingConfig(
@@ -25,7 +27,12 @@ public record TrainingConfig(
         EnsembleOptions ensemble,
         GanOptions gan,
         NeighbourOptions neighbours,
+        List<String> memberKinds,
         int densityComponents) {
+
+    public TrainingConfig {
+        memberKinds = List.copyOf(memberKinds);
+    }
 
     /**
      * @param beta weight of the KL term once warmed up
@@ -91,22 +98,34 @@ public record TrainingConfig(
     /** The defaults of a kind; the batch size is the kind's own. */
     public static TrainingConfig defaults(ModelKind kind) {
         return new TrainingConfig(kind, 10, kind.defaultBatchSize(), 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42,
-                VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), NeighbourOptions.defaults(), 0);
+                VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), NeighbourOptions.defaults(),
+                List.of("transform", "ae"), 0);
     }
 
     public TrainingConfig withEpochs(int e) {
         return new TrainingConfig(kind, e, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
-                vae, ensemble, gan, neighbours, densityComponents);
+                vae, ensemble, gan, neighbours, memberKinds, densityComponents);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, s,
-                vae, ensemble, gan, neighbours, densityComponents);
+                vae, ensemble, gan, neighbours, memberKinds, densityComponents);
+    }
+
+    /** The same settings for another kind: how an ensemble trains its members. */
+    public TrainingConfig withKind(ModelKind k) {
+        return new TrainingConfig(k, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
+                vae, ensemble, gan, neighbours, memberKinds, densityComponents);
+    }
+
+    public TrainingConfig withMemberKinds(List<String> members) {
+        return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
+                vae, ensemble, gan, neighbours, members, densityComponents);
     }
 
     public TrainingConfig withDensityComponents(int components) {
         return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd,
-                seed, vae, ensemble, gan, neighbours, components);
+                seed, vae, ensemble, gan, neighbours, memberKinds, components);
     }
 
     public Tracker learningRateTracker(int stepsPerEpoch) {
@@ -144,6 +163,7 @@ public record TrainingConfig(
         require(gan.learningRate() > 0, "GAN learning rate must be positive");
         require(neighbours.codebookSize() > 0, "codebook size must be positive");
         require(neighbours.neighbours() > 0, "neighbours must be positive");
+        require(!memberKinds.isEmpty(), "an ensemble needs member kinds");
         require(densityComponents >= 0, "density components must not be negative");
     }
 

@@ -87,7 +87,8 @@ class KnnTest {
     private static TrainedModel fit(SampleSet train, NeighbourOptions neighbours) {
         TrainingConfig d = TrainingConfig.defaults(KnnKind.KNN);
         TrainingConfig config = new TrainingConfig(d.kind(), d.epochs(), d.batchSize(), d.learningRate(), d.schedule(),
-                d.latent(), d.hidden(), d.patience(), d.noiseStd(), d.seed(), d.vae(), d.ensemble(), d.gan(), neighbours, 0);
+                d.latent(), d.hidden(), d.patience(), d.noiseStd(), d.seed(), d.vae(), d.ensemble(), d.gan(), neighbours,
+                d.memberKinds(), 0);
         return ModelKinds.fit(train, train, config, null, null);
     }
 
