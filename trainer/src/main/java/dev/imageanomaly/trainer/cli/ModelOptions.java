@@ -93,6 +93,11 @@ public final class ModelOptions {
             description = "knn: nearest codebook samples whose mean distance is the score (default: ${DEFAULT-VALUE})")
     int neighbours;
 
+    @Option(names = "--blur", defaultValue = "0", paramLabel = "SIGMA",
+            description = "knn: Gaussian blur (standard deviation in pixels) of images before distances; 0 = raw "
+                    + "pixels (default: ${DEFAULT-VALUE})")
+    double blur;
+
     @Option(names = "--member-kinds", split = ",", defaultValue = "transform,ae", paramLabel = "KIND",
             description = "ensemble: the kinds trained and combined (default: ${DEFAULT-VALUE})")
     List<String> memberKinds;
@@ -113,7 +118,7 @@ public final class ModelOptions {
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
                 new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate),
-                new NeighbourOptions(codebookSize, neighbours), memberKinds, densityComponents);
+                new NeighbourOptions(codebookSize, neighbours, blur), memberKinds, densityComponents);
         config.validate();
         return config;
     }

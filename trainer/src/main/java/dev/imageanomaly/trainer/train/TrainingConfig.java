@@ -88,10 +88,12 @@ public record TrainingConfig(
     /**
      * @param codebookSize training samples the {@code knn} kind keeps (a seeded subsample when there are more)
      * @param neighbours nearest codebook samples whose mean distance is the score
+     * @param blurSigma standard deviation in pixels of the Gaussian blur applied to images (codebook and
+     *     queries) before distances; 0 compares raw pixels; feature vectors are never blurred
      */
-    public record NeighbourOptions(int codebookSize, int neighbours) {
+    public record NeighbourOptions(int codebookSize, int neighbours, double blurSigma) {
         public static NeighbourOptions defaults() {
-            return new NeighbourOptions(4096, 5);
+            return new NeighbourOptions(4096, 5, 0);
         }
     }
 
@@ -163,6 +165,7 @@ public record TrainingConfig(
         require(gan.learningRate() > 0, "GAN learning rate must be positive");
         require(neighbours.codebookSize() > 0, "codebook size must be positive");
         require(neighbours.neighbours() > 0, "neighbours must be positive");
+        require(neighbours.blurSigma() >= 0, "blur sigma must not be negative");
         require(!memberKinds.isEmpty(), "an ensemble needs member kinds");
         require(densityComponents >= 0, "density components must not be negative");
     }

@@ -1,20 +1,25 @@
 package dev.imageanomaly.trainer.kinds.knn;
 
+import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import java.util.Arrays;
 import java.util.Random;
 
 /**
- * The normal samples a {@code knn} graph measures distances to, each flattened to {@code width}
- * values, back to back; and the rule it scores by, written out plainly: the mean Euclidean distance
- * to the {@code neighbours} nearest of them. The exporter computes the same with matrix products
- * ({@link KnnExporter}); this plain form is the reference it is checked against.
+ * The normal samples a {@code knn} graph measures distances to, blurred as queries will be, each
+ * flattened to {@code width} values, back to back; and the rule it scores by, written out plainly:
+ * the mean Euclidean distance from the blurred query to the {@code neighbours} nearest of them. The
+ * exporter computes the same with matrix products ({@link KnnExporter}); this plain form is the
+ * reference it is checked against.
  */
-record Codebook(float[] samples, int count, int width) {
+record Codebook(float[] samples, int count, InputSpec spec, GaussianBlur blur) {
 
-    /** At most {@code size} training samples: all of them, or a seeded subsample when there are more. */
-    static Codebook of(SampleSet train, int size, long seed) {
+    /**
+     * At most {@code size} training samples: all of them, or a seeded subsample when there are more.
+     * Images are blurred by {@code blur}; feature vectors never are.
+     */
+    static Codebook of(SampleSet train, int size, long seed, GaussianBlur blur) {
         SampleSet kept = train;
         if (train.count() > size) {
             int[] order = Splits.permutation(train.count(), new Random(seed));
@@ -22,7 +27,16 @@ record Codebook(float[] samples, int count, int width) {
             Arrays.sort(chosen);
             kept = train.subset(chosen);
         }
-        return new Codebook(kept.data(), kept.count(), train.spec().sampleSize());
+        GaussianBlur used = train.spec().isFeatures() ? GaussianBlur.NONE : blur;
+        return new Codebook(blurred(used, kept.data(), kept.count(), train.spec()), kept.count(), train.spec(), used);
+    }
+
+    int width() {
+        return spec.sampleSize();
+    }
+
+    private static float[] blurred(GaussianBlur blur, float[] samples, int count, InputSpec spec) {
+        return blur.apply(samples, count * spec.channels(), spec.height(), spec.width());
     }
 
     /** The number of neighbours actually averaged: no more than there are samples. */
@@ -30,8 +44,10 @@ record Codebook(float[] samples, int count, int width) {
         return Math.min(wanted, count);
     }
 
-    /** Per query (each {@code width} values, {@code count} back to back): the mean distance to its nearest samples. */
-    float[] meanNearestDistances(float[] queries, int queryCount, int wanted) {
+    /** Per query (raw samples, back to back): the mean distance of its blur to the nearest codebook samples. */
+    float[] meanNearestDistances(float[] rawQueries, int queryCount, int wanted) {
+        float[] queries = blurred(blur, rawQueries, queryCount, spec);
+        int width = width();
         int k = neighbours(wanted);
         float[] scores = new float[queryCount];
         double[] distances = new double[count];

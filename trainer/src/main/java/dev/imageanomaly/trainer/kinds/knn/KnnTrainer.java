@@ -40,9 +40,10 @@ public final class KnnTrainer {
 
     public TrainedKnn fit(SampleSet train, SampleSet validation, TrainingConfig config) {
         long start = System.nanoTime();
-        Codebook codebook = Codebook.of(train, config.neighbours().codebookSize(), config.seed());
+        Codebook codebook = Codebook.of(train, config.neighbours().codebookSize(), config.seed(),
+                new GaussianBlur(config.neighbours().blurSigma()));
         double seconds = (System.nanoTime() - start) / 1e9;
-        TrainedKnn unmeasured = new TrainedKnn(codebook, train.spec(), TrainingRun.since(start, config, List.of()));
+        TrainedKnn unmeasured = new TrainedKnn(codebook, TrainingRun.since(start, config, List.of()));
         byte[] graph = unmeasured.export("knn").model();
         float[] trainScores;
         float[] validationScores;
@@ -63,7 +64,7 @@ public final class KnnTrainer {
                     + "train/validation score KS %.3f%n", codebook.count(), train.count(), m.trainLoss(),
                     m.validationLoss(), m.trainValidationKs());
         }
-        return new TrainedKnn(codebook, train.spec(), TrainingRun.since(start, config, List.of(m)));
+        return new TrainedKnn(codebook, TrainingRun.since(start, config, List.of(m)));
     }
 
     private static float[] score(OnnxScoringEngine engine, SampleSet set) {

@@ -1,7 +1,6 @@
 package dev.imageanomaly.trainer.kinds.knn;
 
 import dev.imageanomaly.scoring.bundle.GraphNames;
-import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingRun;
@@ -11,12 +10,10 @@ import java.util.Map;
 public final class TrainedKnn implements TrainedModel {
 
     private final Codebook codebook;
-    private final InputSpec input;
     private final TrainingRun run;
 
-    TrainedKnn(Codebook codebook, InputSpec input, TrainingRun run) {
+    TrainedKnn(Codebook codebook, TrainingRun run) {
         this.codebook = codebook;
-        this.input = input;
         this.run = run;
     }
 
@@ -31,18 +28,20 @@ public final class TrainedKnn implements TrainedModel {
 
     @Override
     public String architecture() {
-        return "codebook " + codebook.count() + " x " + codebook.width() + ", mean distance to the " + neighbours()
+        return (codebook.blur().isNone() ? "" : "Gaussian blur (sigma " + codebook.blur().sigma() + "), ")
+                + "codebook " + codebook.count() + " x " + codebook.width() + ", mean distance to the " + neighbours()
                 + " nearest";
     }
 
     @Override
     public Map<String, Object> facts() {
-        return Map.of("codebookSize", codebook.count(), "neighbours", neighbours());
+        return Map.of("codebookSize", codebook.count(), "neighbours", neighbours(), "blurSigma",
+                codebook.blur().sigma());
     }
 
     @Override
     public ExportedModel export(String graphName) {
-        return KnnExporter.export(graphName, codebook, neighbours(), input);
+        return KnnExporter.export(graphName, codebook, neighbours());
     }
 
     /** The distances computed plainly, one sample against each codebook sample. */

@@ -27,7 +27,8 @@ class KnnTest {
         // Codebook (0,0), (3,0), (0,4), (10,10); the query (0,0) is 0, 3 and 4 away from the nearest three.
         SampleSet train = rows(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
 
-        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3))) {
+        // A blur is asked for, and feature vectors are not images: they are never blurred.
+        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0))) {
             float[] scores = onnxScores(knn, new float[] {0, 0, 6, 8}, 2, new long[] {1, 1, 2});
 
             assertThat(scores[0]).isCloseTo((0 + 3 + 4) / 3f, Offset.offset(1e-5f));
@@ -38,14 +39,15 @@ class KnnTest {
     }
 
     @Test
-    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsample() {
+    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleAndABlur() {
         SampleSet digits = ShippedData.mnist10k();
-        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5))) {
+        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 1.0))) {
             SampleSet queries = digits.where(i -> i >= 9000 && i < 9064);
             float[] onnx = onnxScores(knn, queries.data(), queries.count(), ShippedData.MNIST_SPEC.sampleShape());
             float[] plain = knn.reference(queries.data(), queries.count()).get(GraphNames.SCORE);
 
-            assertThat(knn.facts()).containsEntry("codebookSize", 1000).containsEntry("neighbours", 5);
+            assertThat(knn.facts()).containsEntry("codebookSize", 1000).containsEntry("neighbours", 5)
+                    .containsEntry("blurSigma", 1.0);
             for (int i = 0; i < plain.length; i++) {
                 assertThat(onnx[i]).as("score[%d]", i).isCloseTo(plain[i], Offset.offset(1e-3f * plain[i]));
             }
@@ -56,7 +58,7 @@ class KnnTest {
     void aSampleOfTheCodebookIsNoDistanceFromItsNearestNeighbour() {
         SampleSet digits = ShippedData.mnist10k().first(200);
 
-        try (TrainedModel knn = fit(digits, new NeighbourOptions(200, 1))) {
+        try (TrainedModel knn = fit(digits, new NeighbourOptions(200, 1, 0))) {
             float[] scores = onnxScores(knn, digits.data(), digits.count(), ShippedData.MNIST_SPEC.sampleShape());
 
             // Zero up to float rounding of |x|^2 - 2x.c + |c|^2 with |x|^2 near 100; another digit is several units away.
@@ -67,13 +69,35 @@ class KnnTest {
     }
 
     @Test
+    void theBlurSpreadsAPointAsANormalizedGaussianCutOffAtTwoSigmaWithZerosBeyondTheBorder() {
+        GaussianBlur blur = new GaussianBlur(1.0);
+        float[] k = blur.kernel();
+        float[] point = new float[7 * 7];
+        point[3 * 7 + 3] = 1;
+        float[] corner = new float[7 * 7];
+        corner[0] = 1;
+
+        float[] spread = blur.apply(point, 1, 7, 7);
+        float[] cut = blur.apply(corner, 1, 7, 7);
+
+        assertThat(k).hasSize(5);
+        assertThat(k[0] + k[1] + k[2] + k[3] + k[4]).isCloseTo(1f, Offset.offset(1e-6f));
+        assertThat(k[1] / k[2]).isCloseTo((float) Math.exp(-0.5), Offset.offset(1e-6f));
+        assertThat(spread[3 * 7 + 4]).isCloseTo(k[2] * k[3], Offset.offset(1e-7f));
+        assertThat(spread[1 * 7 + 1]).isCloseTo(k[0] * k[0], Offset.offset(1e-7f));
+        assertThat(spread[0]).isZero();
+        assertThat(cut[0]).as("what falls beyond the border is lost").isCloseTo(k[2] * k[2], Offset.offset(1e-7f));
+        assertThat(GaussianBlur.NONE.apply(point, 1, 7, 7)).isSameAs(point);
+    }
+
+    @Test
     void theCodebookIsASeededSubsampleOfAtMostItsSizeAndNeverMoreNeighboursThanSamples() {
         SampleSet digits = ShippedData.mnist10k().first(500);
 
-        Codebook a = Codebook.of(digits, 100, 7);
-        Codebook b = Codebook.of(digits, 100, 7);
-        Codebook other = Codebook.of(digits, 100, 8);
-        Codebook all = Codebook.of(digits, 1000, 7);
+        Codebook a = Codebook.of(digits, 100, 7, GaussianBlur.NONE);
+        Codebook b = Codebook.of(digits, 100, 7, GaussianBlur.NONE);
+        Codebook other = Codebook.of(digits, 100, 8, GaussianBlur.NONE);
+        Codebook all = Codebook.of(digits, 1000, 7, GaussianBlur.NONE);
 
         assertThat(a.count()).isEqualTo(100);
         assertThat(a.samples()).isEqualTo(b.samples());
@@ -81,7 +105,7 @@ class KnnTest {
         assertThat(all.count()).isEqualTo(500);
         assertThat(all.samples()).isEqualTo(digits.data());
         assertThat(a.neighbours(5)).isEqualTo(5);
-        assertThat(Codebook.of(digits.first(3), 100, 7).neighbours(5)).isEqualTo(3);
+        assertThat(Codebook.of(digits.first(3), 100, 7, GaussianBlur.NONE).neighbours(5)).isEqualTo(3);
     }
 
     private static TrainedModel fit(SampleSet train, NeighbourOptions neighbours) {
