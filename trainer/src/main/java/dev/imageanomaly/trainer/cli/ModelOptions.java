@@ -98,6 +98,11 @@ public final class ModelOptions {
                     + "pixels (default: ${DEFAULT-VALUE})")
     double blur;
 
+    @Option(names = "--unit-length", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "knn: scale every (blurred) sample to unit length before distances, so they compare shapes "
+                    + "rather than brightness (default: ${DEFAULT-VALUE})")
+    boolean unitLength;
+
     @Option(names = "--member-kinds", split = ",", defaultValue = "transform,ae", paramLabel = "KIND",
             description = "ensemble: the kinds trained and combined (default: ${DEFAULT-VALUE})")
     List<String> memberKinds;
@@ -118,7 +123,7 @@ public final class ModelOptions {
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
                 new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate),
-                new NeighbourOptions(codebookSize, neighbours, blur), memberKinds, densityComponents);
+                new NeighbourOptions(codebookSize, neighbours, blur, unitLength), memberKinds, densityComponents);
         config.validate();
         return config;
     }

@@ -90,10 +90,11 @@ public record TrainingConfig(
      * @param neighbours nearest codebook samples whose mean distance is the score
      * @param blurSigma standard deviation in pixels of the Gaussian blur applied to images (codebook and
      *     queries) before distances; 0 compares raw pixels; feature vectors are never blurred
+     * @param unitLength scale every (blurred) sample to unit length before distances
      */
-    public record NeighbourOptions(int codebookSize, int neighbours, double blurSigma) {
+    public record NeighbourOptions(int codebookSize, int neighbours, double blurSigma, boolean unitLength) {
         public static NeighbourOptions defaults() {
-            return new NeighbourOptions(4096, 5, 0);
+            return new NeighbourOptions(4096, 5, 0, false);
         }
     }
 

@@ -7,19 +7,16 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * The normal samples a {@code knn} graph measures distances to, blurred as queries will be, each
- * flattened to {@code width} values, back to back; and the rule it scores by, written out plainly:
- * the mean Euclidean distance from the blurred query to the {@code neighbours} nearest of them. The
+ * The normal samples a {@code knn} graph measures distances to, in their {@link Representation}
+ * (as queries will be), back to back; and the rule it scores by, written out plainly: the mean
+ * Euclidean distance from a query's representation to the {@code neighbours} nearest of them. The
  * exporter computes the same with matrix products ({@link KnnExporter}); this plain form is the
  * reference it is checked against.
  */
-record Codebook(float[] samples, int count, InputSpec spec, GaussianBlur blur) {
+record Codebook(float[] samples, int count, InputSpec spec, Representation representation) {
 
-    /**
-     * At most {@code size} training samples: all of them, or a seeded subsample when there are more.
-     * Images are blurred by {@code blur}; feature vectors never are.
-     */
-    static Codebook of(SampleSet train, int size, long seed, GaussianBlur blur) {
+    /** At most {@code size} training samples: all of them, or a seeded subsample when there are more. */
+    static Codebook of(SampleSet train, int size, long seed, Representation representation) {
         SampleSet kept = train;
         if (train.count() > size) {
             int[] order = Splits.permutation(train.count(), new Random(seed));
@@ -27,16 +24,12 @@ record Codebook(float[] samples, int count, InputSpec spec, GaussianBlur blur) {
             Arrays.sort(chosen);
             kept = train.subset(chosen);
         }
-        GaussianBlur used = train.spec().isFeatures() ? GaussianBlur.NONE : blur;
-        return new Codebook(blurred(used, kept.data(), kept.count(), train.spec()), kept.count(), train.spec(), used);
+        return new Codebook(representation.apply(kept.data(), kept.count(), train.spec()), kept.count(), train.spec(),
+                representation);
     }
 
     int width() {
         return spec.sampleSize();
-    }
-
-    private static float[] blurred(GaussianBlur blur, float[] samples, int count, InputSpec spec) {
-        return blur.apply(samples, count * spec.channels(), spec.height(), spec.width());
     }
 
     /** The number of neighbours actually averaged: no more than there are samples. */
@@ -44,9 +37,9 @@ record Codebook(float[] samples, int count, InputSpec spec, GaussianBlur blur) {
         return Math.min(wanted, count);
     }
 
-    /** Per query (raw samples, back to back): the mean distance of its blur to the nearest codebook samples. */
+    /** Per query (raw samples, back to back): the mean distance of its representation to the nearest codebook samples. */
     float[] meanNearestDistances(float[] rawQueries, int queryCount, int wanted) {
-        float[] queries = blurred(blur, rawQueries, queryCount, spec);
+        float[] queries = representation.apply(rawQueries, queryCount, spec);
         int width = width();
         int k = neighbours(wanted);
         float[] scores = new float[queryCount];

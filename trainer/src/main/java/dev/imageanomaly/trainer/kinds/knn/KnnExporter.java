@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Exports a codebook as one graph that scores each sample by its mean distance to its nearest
- * codebook samples. An image is blurred first, as the codebook was (a grouped Conv). The squared distances to all {@code M} samples come from one matrix product,
+ * codebook samples. A sample first takes its {@link Representation}, as the codebook did (a blur is
+ * a grouped Conv). The squared distances to all {@code M} samples come from one matrix product,
  * {@code |x|^2 - 2 x.c + |c|^2} (the codebook, doubled and transposed, and its squared norms are
  * constants of the graph); TopK picks the {@code k} smallest; the score is the mean of their square
  * roots. A batch of N costs one {@code [N, D] x [D, M]} product, which ONNX Runtime runs as a GEMM.
@@ -25,10 +26,10 @@ final class KnnExporter {
 
     private KnnExporter() {}
 
-    static String scoreDefinition(int neighbours, int codebookSize, GaussianBlur blur) {
+    static String scoreDefinition(int neighbours, int codebookSize, Representation representation) {
+        String prepared = representation.describe();
         return "mean Euclidean distance to the " + neighbours + " nearest of " + codebookSize
-                + " training samples kept in the graph"
-                + (blur.isNone() ? "" : ", both blurred by a Gaussian of sigma " + blur.sigma() + " pixels");
+                + " training samples kept in the graph" + (prepared.isEmpty() ? "" : ", all " + prepared);
     }
 
     static ExportedModel export(String name, Codebook codebook, int wantedNeighbours) {
@@ -49,8 +50,7 @@ final class KnnExporter {
         }
         OnnxGraph g = new OnnxGraph(name);
         String x = g.input(INPUT, in.channels(), in.height(), in.width());
-        String blurred = codebook.blur().apply(g, x, in.channels());
-        String flat = g.node("Flatten", List.of(blurred), List.of(integer("axis", 1)), null);
+        String flat = codebook.representation().apply(g, x, in);
         String crossTerms = g.node("MatMul", flat, g.floats("codebook_minus_twice_transposed", minusTwiceTransposed, d, m));
         String queryNorms = g.node("ReduceSum", List.of(g.node("Mul", flat, flat), g.longs("axes", 1)),
                 List.of(integer("keepdims", 1)), null);
@@ -63,6 +63,7 @@ final class KnnExporter {
         String distances = g.node("Sqrt", g.node("Neg", nearest.get(0)));
         g.node("ReduceMean", List.of(distances), List.of(ints("axes", 1), integer("keepdims", 0)), SCORE);
         g.output(SCORE);
-        return new ExportedModel(g.toBytes(OnnxGraph.PRODUCER), OUTPUTS, SCORE, scoreDefinition(k, m, codebook.blur()), null);
+        return new ExportedModel(g.toBytes(OnnxGraph.PRODUCER), OUTPUTS, SCORE, scoreDefinition(k, m, codebook.representation()),
+                null);
     }
 }

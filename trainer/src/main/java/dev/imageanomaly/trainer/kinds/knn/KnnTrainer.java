@@ -40,8 +40,9 @@ public final class KnnTrainer {
 
     public TrainedKnn fit(SampleSet train, SampleSet validation, TrainingConfig config) {
         long start = System.nanoTime();
-        Codebook codebook = Codebook.of(train, config.neighbours().codebookSize(), config.seed(),
-                new GaussianBlur(config.neighbours().blurSigma()));
+        TrainingConfig.NeighbourOptions options = config.neighbours();
+        Codebook codebook = Codebook.of(train, options.codebookSize(), config.seed(),
+                Representation.of(train.spec(), new GaussianBlur(options.blurSigma()), options.unitLength()));
         double seconds = (System.nanoTime() - start) / 1e9;
         TrainedKnn unmeasured = new TrainedKnn(codebook, TrainingRun.since(start, config, List.of()));
         byte[] graph = unmeasured.export("knn").model();

@@ -28,15 +28,15 @@ public final class TrainedKnn implements TrainedModel {
 
     @Override
     public String architecture() {
-        return (codebook.blur().isNone() ? "" : "Gaussian blur (sigma " + codebook.blur().sigma() + "), ")
-                + "codebook " + codebook.count() + " x " + codebook.width() + ", mean distance to the " + neighbours()
-                + " nearest";
+        String prepared = codebook.representation().describe();
+        return "codebook " + codebook.count() + " x " + codebook.width() + (prepared.isEmpty() ? "" : " (" + prepared
+                + ")") + ", mean distance to the " + neighbours() + " nearest";
     }
 
     @Override
     public Map<String, Object> facts() {
         return Map.of("codebookSize", codebook.count(), "neighbours", neighbours(), "blurSigma",
-                codebook.blur().sigma());
+                codebook.representation().blur().sigma(), "unitLength", codebook.representation().unitLength());
     }
 
     @Override

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class KnnTest {
 
     static final InputSpec TWO_FEATURES = InputSpec.features(List.of(0.0, 0.0), List.of(1.0, 1.0));
+    static final Representation RAW = new Representation(GaussianBlur.NONE, false);
 
     @Test
     void theScoreIsTheMeanDistanceToTheNearestCodebookSamples() {
@@ -28,7 +29,7 @@ class KnnTest {
         SampleSet train = rows(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
 
         // A blur is asked for, and feature vectors are not images: they are never blurred.
-        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0))) {
+        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0, false))) {
             float[] scores = onnxScores(knn, new float[] {0, 0, 6, 8}, 2, new long[] {1, 1, 2});
 
             assertThat(scores[0]).isCloseTo((0 + 3 + 4) / 3f, Offset.offset(1e-5f));
@@ -39,15 +40,15 @@ class KnnTest {
     }
 
     @Test
-    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleAndABlur() {
+    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleABlurAndUnitLength() {
         SampleSet digits = ShippedData.mnist10k();
-        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 1.0))) {
+        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 1.0, true))) {
             SampleSet queries = digits.where(i -> i >= 9000 && i < 9064);
             float[] onnx = onnxScores(knn, queries.data(), queries.count(), ShippedData.MNIST_SPEC.sampleShape());
             float[] plain = knn.reference(queries.data(), queries.count()).get(GraphNames.SCORE);
 
             assertThat(knn.facts()).containsEntry("codebookSize", 1000).containsEntry("neighbours", 5)
-                    .containsEntry("blurSigma", 1.0);
+                    .containsEntry("blurSigma", 1.0).containsEntry("unitLength", true);
             for (int i = 0; i < plain.length; i++) {
                 assertThat(onnx[i]).as("score[%d]", i).isCloseTo(plain[i], Offset.offset(1e-3f * plain[i]));
             }
@@ -58,13 +59,30 @@ class KnnTest {
     void aSampleOfTheCodebookIsNoDistanceFromItsNearestNeighbour() {
         SampleSet digits = ShippedData.mnist10k().first(200);
 
-        try (TrainedModel knn = fit(digits, new NeighbourOptions(200, 1, 0))) {
+        try (TrainedModel knn = fit(digits, new NeighbourOptions(200, 1, 0, false))) {
             float[] scores = onnxScores(knn, digits.data(), digits.count(), ShippedData.MNIST_SPEC.sampleShape());
 
             // Zero up to float rounding of |x|^2 - 2x.c + |c|^2 with |x|^2 near 100; another digit is several units away.
             for (float s : scores) {
                 assertThat(s).isLessThan(0.05f);
             }
+        }
+    }
+
+    @Test
+    void atUnitLengthABrighterOrDimmerCopyOfACodebookImageIsNoDistanceFromIt() {
+        SampleSet digits = ShippedData.mnist10k().first(100);
+        float[] dimmer = digits.sample(3);
+        for (int i = 0; i < dimmer.length; i++) {
+            dimmer[i] *= 0.6f;
+        }
+
+        try (TrainedModel raw = fit(digits, new NeighbourOptions(100, 1, 0, false));
+                TrainedModel unit = fit(digits, new NeighbourOptions(100, 1, 0, true))) {
+            long[] shape = ShippedData.MNIST_SPEC.sampleShape();
+
+            assertThat(onnxScores(raw, dimmer, 1, shape)[0]).isGreaterThan(1f);
+            assertThat(onnxScores(unit, dimmer, 1, shape)[0]).isLessThan(0.01f);
         }
     }
 
@@ -94,10 +112,10 @@ class KnnTest {
     void theCodebookIsASeededSubsampleOfAtMostItsSizeAndNeverMoreNeighboursThanSamples() {
         SampleSet digits = ShippedData.mnist10k().first(500);
 
-        Codebook a = Codebook.of(digits, 100, 7, GaussianBlur.NONE);
-        Codebook b = Codebook.of(digits, 100, 7, GaussianBlur.NONE);
-        Codebook other = Codebook.of(digits, 100, 8, GaussianBlur.NONE);
-        Codebook all = Codebook.of(digits, 1000, 7, GaussianBlur.NONE);
+        Codebook a = Codebook.of(digits, 100, 7, RAW);
+        Codebook b = Codebook.of(digits, 100, 7, RAW);
+        Codebook other = Codebook.of(digits, 100, 8, RAW);
+        Codebook all = Codebook.of(digits, 1000, 7, RAW);
 
         assertThat(a.count()).isEqualTo(100);
         assertThat(a.samples()).isEqualTo(b.samples());
@@ -105,7 +123,7 @@ class KnnTest {
         assertThat(all.count()).isEqualTo(500);
         assertThat(all.samples()).isEqualTo(digits.data());
         assertThat(a.neighbours(5)).isEqualTo(5);
-        assertThat(Codebook.of(digits.first(3), 100, 7, GaussianBlur.NONE).neighbours(5)).isEqualTo(3);
+        assertThat(Codebook.of(digits.first(3), 100, 7, RAW).neighbours(5)).isEqualTo(3);
     }
 
     private static TrainedModel fit(SampleSet train, NeighbourOptions neighbours) {
