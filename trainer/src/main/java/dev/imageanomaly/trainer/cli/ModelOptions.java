@@ -99,8 +99,8 @@ public final class ModelOptions {
     double blur;
 
     @Option(names = "--unit-length", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "knn: scale every (blurred) sample to unit length before distances, so they compare shapes "
-                    + "rather than brightness (default: ${DEFAULT-VALUE})")
+            description = "knn: scale every (blurred) image to unit length before distances, so they compare shapes "
+                    + "rather than brightness; CSV rows are never blurred or scaled (default: ${DEFAULT-VALUE})")
     boolean unitLength;
 
     @Option(names = "--member-kinds", split = ",", defaultValue = "transform,ae", paramLabel = "KIND",

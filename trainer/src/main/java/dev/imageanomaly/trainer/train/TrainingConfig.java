@@ -89,8 +89,9 @@ public record TrainingConfig(
      * @param codebookSize training samples the {@code knn} kind keeps (a seeded subsample when there are more)
      * @param neighbours nearest codebook samples whose mean distance is the score
      * @param blurSigma standard deviation in pixels of the Gaussian blur applied to images (codebook and
-     *     queries) before distances; 0 compares raw pixels; feature vectors are never blurred
-     * @param unitLength scale every (blurred) sample to unit length before distances
+     *     queries) before distances; 0 compares raw pixels
+     * @param unitLength scale every (blurred) image to unit length before distances; feature vectors are
+     *     neither blurred nor scaled
      */
     public record NeighbourOptions(int codebookSize, int neighbours, double blurSigma, boolean unitLength) {
         public static NeighbourOptions defaults() {

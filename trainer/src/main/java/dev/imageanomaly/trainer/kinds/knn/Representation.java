@@ -7,10 +7,11 @@ import dev.imageanomaly.trainer.export.OnnxGraph;
 import java.util.List;
 
 /**
- * What a sample becomes before distances are measured: an image blurred (feature vectors never
- * are), flattened, and optionally scaled to unit length, so that distances compare shapes rather
- * than how much ink or light there is. The same steps run here (codebook, reference) and as graph
- * nodes.
+ * What a sample becomes before distances are measured: an image blurred, flattened, and optionally
+ * scaled to unit length, so that distances compare shapes rather than how much ink or light there
+ * is. Both are priors about images; feature vectors (standardized table rows, whose distance from
+ * the others is the point) are compared as they are. The same steps run here (codebook, reference)
+ * and as graph nodes.
  */
 record Representation(GaussianBlur blur, boolean unitLength) {
 
@@ -20,9 +21,9 @@ record Representation(GaussianBlur blur, boolean unitLength) {
      */
     static final float UNIT_LENGTH_FLOOR = 1e-6f;
 
-    /** Images as asked; feature vectors without the blur. */
+    /** Images as asked; feature vectors as they are. */
     static Representation of(InputSpec spec, GaussianBlur blur, boolean unitLength) {
-        return new Representation(spec.isFeatures() ? GaussianBlur.NONE : blur, unitLength);
+        return spec.isFeatures() ? new Representation(GaussianBlur.NONE, false) : new Representation(blur, unitLength);
     }
 
     /** {@code count} samples back to back, as {@code spec} lays them out, into their representations (new array). */

@@ -28,8 +28,8 @@ class KnnTest {
         // Codebook (0,0), (3,0), (0,4), (10,10); the query (0,0) is 0, 3 and 4 away from the nearest three.
         SampleSet train = rows(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
 
-        // A blur is asked for, and feature vectors are not images: they are never blurred.
-        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0, false))) {
+        // A blur and unit length are asked for; feature vectors are not images: they are compared as they are.
+        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0, true))) {
             float[] scores = onnxScores(knn, new float[] {0, 0, 6, 8}, 2, new long[] {1, 1, 2});
 
             assertThat(scores[0]).isCloseTo((0 + 3 + 4) / 3f, Offset.offset(1e-5f));
