@@ -98,10 +98,11 @@ public final class ModelOptions {
                     + "pixels (default: ${DEFAULT-VALUE})")
     double blur;
 
-    @Option(names = "--unit-length", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "knn: scale every (blurred) image to unit length before distances, so they compare shapes "
-                    + "rather than brightness; CSV rows are never blurred or scaled (default: ${DEFAULT-VALUE})")
-    boolean unitLength;
+    @Option(names = "--length-exponent", defaultValue = "0", paramLabel = "A",
+            description = "knn: divide every (blurred) image by its length to the power A before distances: 0 keeps "
+                    + "brightness, 1 compares shapes only, between compresses brightness; CSV rows are never blurred "
+                    + "or scaled (default: ${DEFAULT-VALUE})")
+    double lengthExponent;
 
     @Option(names = "--member-kinds", split = ",", defaultValue = "transform,ae", paramLabel = "KIND",
             description = "ensemble: the kinds trained and combined (default: ${DEFAULT-VALUE})")
@@ -123,7 +124,7 @@ public final class ModelOptions {
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
                 new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate),
-                new NeighbourOptions(codebookSize, neighbours, blur, unitLength), memberKinds, densityComponents);
+                new NeighbourOptions(codebookSize, neighbours, blur, lengthExponent), memberKinds, densityComponents);
         config.validate();
         return config;
     }

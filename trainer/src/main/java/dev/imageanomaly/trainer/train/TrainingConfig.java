@@ -90,12 +90,13 @@ public record TrainingConfig(
      * @param neighbours nearest codebook samples whose mean distance is the score
      * @param blurSigma standard deviation in pixels of the Gaussian blur applied to images (codebook and
      *     queries) before distances; 0 compares raw pixels
-     * @param unitLength scale every (blurred) image to unit length before distances; feature vectors are
-     *     neither blurred nor scaled
+     * @param lengthExponent each (blurred) image is divided by its length to this power before distances:
+     *     0 keeps brightness, 1 compares unit-length images (shape only); feature vectors are neither
+     *     blurred nor scaled
      */
-    public record NeighbourOptions(int codebookSize, int neighbours, double blurSigma, boolean unitLength) {
+    public record NeighbourOptions(int codebookSize, int neighbours, double blurSigma, double lengthExponent) {
         public static NeighbourOptions defaults() {
-            return new NeighbourOptions(4096, 5, 0, false);
+            return new NeighbourOptions(4096, 5, 0, 0);
         }
     }
 
@@ -168,6 +169,7 @@ public record TrainingConfig(
         require(neighbours.codebookSize() > 0, "codebook size must be positive");
         require(neighbours.neighbours() > 0, "neighbours must be positive");
         require(neighbours.blurSigma() >= 0, "blur sigma must not be negative");
+        require(neighbours.lengthExponent() >= 0 && neighbours.lengthExponent() <= 1, "length exponent must be in [0, 1]");
         require(!memberKinds.isEmpty(), "an ensemble needs member kinds");
         require(densityComponents >= 0, "density components must not be negative");
     }

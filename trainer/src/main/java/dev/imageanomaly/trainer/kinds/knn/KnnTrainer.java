@@ -42,7 +42,7 @@ public final class KnnTrainer {
         long start = System.nanoTime();
         TrainingConfig.NeighbourOptions options = config.neighbours();
         Codebook codebook = Codebook.of(train, options.codebookSize(), config.seed(),
-                Representation.of(train.spec(), new GaussianBlur(options.blurSigma()), options.unitLength()));
+                Representation.of(train.spec(), new GaussianBlur(options.blurSigma()), options.lengthExponent()));
         double seconds = (System.nanoTime() - start) / 1e9;
         TrainedKnn unmeasured = new TrainedKnn(codebook, TrainingRun.since(start, config, List.of()));
         byte[] graph = unmeasured.export("knn").model();

@@ -36,7 +36,7 @@ public final class TrainedKnn implements TrainedModel {
     @Override
     public Map<String, Object> facts() {
         return Map.of("codebookSize", codebook.count(), "neighbours", neighbours(), "blurSigma",
-                codebook.representation().blur().sigma(), "unitLength", codebook.representation().unitLength());
+                codebook.representation().blur().sigma(), "lengthExponent", codebook.representation().lengthExponent());
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class KnnTest {
 
     static final InputSpec TWO_FEATURES = InputSpec.features(List.of(0.0, 0.0), List.of(1.0, 1.0));
-    static final Representation RAW = new Representation(GaussianBlur.NONE, false);
+    static final Representation RAW = new Representation(GaussianBlur.NONE, 0);
 
     @Test
     void theScoreIsTheMeanDistanceToTheNearestCodebookSamples() {
@@ -29,7 +29,7 @@ class KnnTest {
         SampleSet train = rows(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
 
         // A blur and unit length are asked for; feature vectors are not images: they are compared as they are.
-        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0, true))) {
+        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0, 1))) {
             float[] scores = onnxScores(knn, new float[] {0, 0, 6, 8}, 2, new long[] {1, 1, 2});
 
             assertThat(scores[0]).isCloseTo((0 + 3 + 4) / 3f, Offset.offset(1e-5f));
@@ -40,15 +40,15 @@ class KnnTest {
     }
 
     @Test
-    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleABlurAndUnitLength() {
+    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleABlurAndALengthExponent() {
         SampleSet digits = ShippedData.mnist10k();
-        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 1.0, true))) {
+        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 1.0, 0.5))) {
             SampleSet queries = digits.where(i -> i >= 9000 && i < 9064);
             float[] onnx = onnxScores(knn, queries.data(), queries.count(), ShippedData.MNIST_SPEC.sampleShape());
             float[] plain = knn.reference(queries.data(), queries.count()).get(GraphNames.SCORE);
 
             assertThat(knn.facts()).containsEntry("codebookSize", 1000).containsEntry("neighbours", 5)
-                    .containsEntry("blurSigma", 1.0).containsEntry("unitLength", true);
+                    .containsEntry("blurSigma", 1.0).containsEntry("lengthExponent", 0.5);
             for (int i = 0; i < plain.length; i++) {
                 assertThat(onnx[i]).as("score[%d]", i).isCloseTo(plain[i], Offset.offset(1e-3f * plain[i]));
             }
@@ -59,7 +59,7 @@ class KnnTest {
     void aSampleOfTheCodebookIsNoDistanceFromItsNearestNeighbour() {
         SampleSet digits = ShippedData.mnist10k().first(200);
 
-        try (TrainedModel knn = fit(digits, new NeighbourOptions(200, 1, 0, false))) {
+        try (TrainedModel knn = fit(digits, new NeighbourOptions(200, 1, 0, 0))) {
             float[] scores = onnxScores(knn, digits.data(), digits.count(), ShippedData.MNIST_SPEC.sampleShape());
 
             // Zero up to float rounding of |x|^2 - 2x.c + |c|^2 with |x|^2 near 100; another digit is several units away.
@@ -70,19 +70,26 @@ class KnnTest {
     }
 
     @Test
-    void atUnitLengthABrighterOrDimmerCopyOfACodebookImageIsNoDistanceFromIt() {
+    void theLengthExponentDecidesHowFarADimmerCopyOfACodebookImageIs() {
         SampleSet digits = ShippedData.mnist10k().first(100);
-        float[] dimmer = digits.sample(3);
+        float[] digit = digits.sample(3);
+        float[] dimmer = digit.clone();
+        double length = 0;
         for (int i = 0; i < dimmer.length; i++) {
             dimmer[i] *= 0.6f;
+            length += digit[i] * digit[i];
         }
+        length = Math.sqrt(length);
+        long[] shape = ShippedData.MNIST_SPEC.sampleShape();
 
-        try (TrainedModel raw = fit(digits, new NeighbourOptions(100, 1, 0, false));
-                TrainedModel unit = fit(digits, new NeighbourOptions(100, 1, 0, true))) {
-            long[] shape = ShippedData.MNIST_SPEC.sampleShape();
-
-            assertThat(onnxScores(raw, dimmer, 1, shape)[0]).isGreaterThan(1f);
-            assertThat(onnxScores(unit, dimmer, 1, shape)[0]).isLessThan(0.01f);
+        try (TrainedModel asIs = fit(digits, new NeighbourOptions(100, 1, 0, 0));
+                TrainedModel compressed = fit(digits, new NeighbourOptions(100, 1, 0, 0.5));
+                TrainedModel shapeOnly = fit(digits, new NeighbourOptions(100, 1, 0, 1))) {
+            // x / |x|^a maps 0.6 x to 0.6^(1 - a) times the image of x: the distance is (1 - 0.6^(1 - a)) |x|^(1 - a).
+            assertThat(onnxScores(asIs, dimmer, 1, shape)[0]).isCloseTo((float) (0.4 * length), Offset.offset(1e-3f));
+            assertThat(onnxScores(compressed, dimmer, 1, shape)[0])
+                    .isCloseTo((float) ((1 - Math.sqrt(0.6)) * Math.sqrt(length)), Offset.offset(1e-3f));
+            assertThat(onnxScores(shapeOnly, dimmer, 1, shape)[0]).isLessThan(0.01f);
         }
     }
 
