@@ -93,12 +93,12 @@ public final class ModelOptions {
             description = "knn: nearest codebook samples whose mean distance is the score (default: ${DEFAULT-VALUE})")
     int neighbours;
 
-    @Option(names = "--blur", defaultValue = "0", paramLabel = "SIGMA",
+    @Option(names = "--blur", defaultValue = "1", paramLabel = "SIGMA",
             description = "knn: Gaussian blur (standard deviation in pixels) of images before distances; 0 = raw "
                     + "pixels (default: ${DEFAULT-VALUE})")
     double blur;
 
-    @Option(names = "--length-exponent", defaultValue = "0", paramLabel = "A",
+    @Option(names = "--length-exponent", defaultValue = "0.5", paramLabel = "A",
             description = "knn: divide every (blurred) image by its length to the power A before distances: 0 keeps "
                     + "brightness, 1 compares shapes only, between compresses brightness; CSV rows are never blurred "
                     + "or scaled (default: ${DEFAULT-VALUE})")

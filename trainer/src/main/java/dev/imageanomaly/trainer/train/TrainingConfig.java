@@ -96,7 +96,7 @@ public record TrainingConfig(
      */
     public record NeighbourOptions(int codebookSize, int neighbours, double blurSigma, double lengthExponent) {
         public static NeighbourOptions defaults() {
-            return new NeighbourOptions(4096, 5, 0, 0);
+            return new NeighbourOptions(4096, 5, 1, 0.5);
         }
     }
 
