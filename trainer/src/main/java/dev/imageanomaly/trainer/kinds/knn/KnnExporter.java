@@ -12,11 +12,13 @@ import java.util.List;
 
 /**
  * Exports a codebook as one graph that scores each sample by its mean distance to its nearest
- * codebook samples. A sample first takes its {@link Representation}, as the codebook did (a blur is
- * a grouped Conv). The squared distances to all {@code M} samples come from one matrix product,
- * {@code |x|^2 - 2 x.c + |c|^2} (the codebook, doubled and transposed, and its squared norms are
- * constants of the graph); TopK picks the {@code k} smallest; the score is the mean of their square
- * roots. A batch of N costs one {@code [N, D] x [D, M]} product, which ONNX Runtime runs as a GEMM.
+ * codebook samples, itself excepted when it is one of them. A sample first takes its
+ * {@link Representation}, as the codebook did (a blur is a grouped Conv). The squared distances to
+ * all {@code M} samples come from one matrix product, {@code |x|^2 - 2 x.c + |c|^2} (the codebook,
+ * doubled and transposed, and its squared norms are constants of the graph); TopK picks the
+ * {@code k + 1} smallest, Where drops the first when it is the sample itself, and the score is the
+ * mean of the square roots of the {@code k} left. A batch of N costs one {@code [N, D] x [D, M]}
+ * product, which ONNX Runtime runs as a GEMM.
  *
  * <p>Output: {@code score [N]}.
  */
@@ -29,7 +31,8 @@ final class KnnExporter {
     static String scoreDefinition(int neighbours, int codebookSize, Representation representation) {
         String prepared = representation.describe();
         return "mean Euclidean distance to the " + neighbours + " nearest of " + codebookSize
-                + " training samples kept in the graph" + (prepared.isEmpty() ? "" : ", all " + prepared);
+                + " training samples kept in the graph (not counting the sample itself)"
+                + (prepared.isEmpty() ? "" : ", all " + prepared);
     }
 
     static ExportedModel export(String name, Codebook codebook, int wantedNeighbours) {
@@ -58,9 +61,17 @@ final class KnnExporter {
                 g.floats("codebook_squared_norms", squaredNorms, 1, m));
         // Rounding can leave a tiny negative where a sample meets itself; a distance is never below zero.
         String nonNegative = g.node("Relu", squared);
-        List<String> nearest = g.nodeWithOutputs("TopK", List.of(g.node("Neg", nonNegative), g.longs("k", k)),
+        int candidates = codebook.candidates(wantedNeighbours);
+        List<String> top = g.nodeWithOutputs("TopK", List.of(g.node("Neg", nonNegative), g.longs("k", candidates)),
                 List.of(integer("axis", 1), integer("largest", 1)), 2);
-        String distances = g.node("Sqrt", g.node("Neg", nearest.get(0)));
+        String nearest = g.node("Neg", top.get(0));
+        if (candidates > k) {
+            // The query itself, when it is in the codebook, is not its own neighbour (see Codebook).
+            String itself = g.node("LessOrEqual", g.slice(nearest, 1, 0, 1),
+                    g.node("Mul", queryNorms, g.scalar((float) Codebook.SELF_MATCH)));
+            nearest = g.node("Where", itself, g.slice(nearest, 1, 1, k + 1), g.slice(nearest, 1, 0, k));
+        }
+        String distances = g.node("Sqrt", nearest);
         g.node("ReduceMean", List.of(distances), List.of(ints("axes", 1), integer("keepdims", 0)), SCORE);
         g.output(SCORE);
         return new ExportedModel(g.toBytes(OnnxGraph.PRODUCER), OUTPUTS, SCORE, scoreDefinition(k, m, codebook.representation()),

@@ -25,17 +25,18 @@ class KnnTest {
 
     @Test
     void theScoreIsTheMeanDistanceToTheNearestCodebookSamples() {
-        // Codebook (0,0), (3,0), (0,4), (10,10); the query (0,0) is 0, 3 and 4 away from the nearest three.
+        // Codebook (0,0), (3,0), (0,4), (10,10).
         SampleSet train = rows(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
 
         // A blur and unit length are asked for; feature vectors are not images: they are compared as they are.
         try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0, 1))) {
-            float[] scores = onnxScores(knn, new float[] {0, 0, 6, 8}, 2, new long[] {1, 1, 2});
+            float[] scores = onnxScores(knn, new float[] {6, 8, 1, 0}, 2, new long[] {1, 1, 2});
 
-            assertThat(scores[0]).isCloseTo((0 + 3 + 4) / 3f, Offset.offset(1e-5f));
             // (6,8) is sqrt(16+4), sqrt(36+16) and sqrt(9+64) from (10,10), (0,4) and (3,0); 10 from (0,0).
-            assertThat(scores[1]).isCloseTo((float) ((Math.sqrt(20) + Math.sqrt(52) + Math.sqrt(73)) / 3),
+            assertThat(scores[0]).isCloseTo((float) ((Math.sqrt(20) + Math.sqrt(52) + Math.sqrt(73)) / 3),
                     Offset.offset(1e-4f));
+            // (1,0) is 1, 2 and sqrt(17) from (0,0), (3,0) and (0,4).
+            assertThat(scores[1]).isCloseTo((float) ((1 + 2 + Math.sqrt(17)) / 3), Offset.offset(1e-4f));
         }
     }
 
@@ -56,16 +57,19 @@ class KnnTest {
     }
 
     @Test
-    void aSampleOfTheCodebookIsNoDistanceFromItsNearestNeighbour() {
+    void aCodebookSampleIsNotItsOwnNeighbourItScoresAsIfItHadBeenLeftOut() {
         SampleSet digits = ShippedData.mnist10k().first(200);
+        SampleSet query = digits.where(i -> i == 17);
+        SampleSet others = digits.where(i -> i != 17);
+        long[] shape = ShippedData.MNIST_SPEC.sampleShape();
 
-        try (TrainedModel knn = fit(digits, new NeighbourOptions(200, 1, 0, 0))) {
-            float[] scores = onnxScores(knn, digits.data(), digits.count(), ShippedData.MNIST_SPEC.sampleShape());
+        try (TrainedModel all = fit(digits, new NeighbourOptions(200, 3, 1.0, 0.5));
+                TrainedModel leftOut = fit(others, new NeighbourOptions(200, 3, 1.0, 0.5))) {
+            float inCodebook = onnxScores(all, query.data(), 1, shape)[0];
 
-            // Zero up to float rounding of |x|^2 - 2x.c + |c|^2 with |x|^2 near 100; another digit is several units away.
-            for (float s : scores) {
-                assertThat(s).isLessThan(0.05f);
-            }
+            assertThat(inCodebook).isGreaterThan(0.5f)
+                    .isCloseTo(onnxScores(leftOut, query.data(), 1, shape)[0], Offset.offset(1e-4f))
+                    .isCloseTo(all.reference(query.data(), 1).get(GraphNames.SCORE)[0], Offset.offset(1e-4f));
         }
     }
 
@@ -89,7 +93,9 @@ class KnnTest {
             assertThat(onnxScores(asIs, dimmer, 1, shape)[0]).isCloseTo((float) (0.4 * length), Offset.offset(1e-3f));
             assertThat(onnxScores(compressed, dimmer, 1, shape)[0])
                     .isCloseTo((float) ((1 - Math.sqrt(0.6)) * Math.sqrt(length)), Offset.offset(1e-3f));
-            assertThat(onnxScores(shapeOnly, dimmer, 1, shape)[0]).isLessThan(0.01f);
+            // At exponent 1 the copy has the very representation of the codebook image: it scores as that image does.
+            assertThat(onnxScores(shapeOnly, dimmer, 1, shape)[0])
+                    .isCloseTo(onnxScores(shapeOnly, digit, 1, shape)[0], Offset.offset(1e-4f));
         }
     }
 
