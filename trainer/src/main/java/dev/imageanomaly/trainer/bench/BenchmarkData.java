@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 
 /**
  * The data of the quality benchmark's protocols. The full benchmark follows the published
- * protocols on the full sets (MNIST and Fashion-MNIST training sets, every tabular set); the quick
- * one uses only the files shipped in {@code data/} and fewer images, to fit CI time.
+ * protocols on the full sets (MNIST and Fashion-MNIST training and test splits, every tabular set);
+ * the quick one uses only the files shipped in {@code data/} (test splits only) and fewer images,
+ * to fit CI time.
  */
 public record BenchmarkData(SampleSet mnistTrain, SampleSet mnistTest, SampleSet fashionTest, SampleSet fashionOneClassTrain,
         SampleSet fashionOneClassTest, SampleSet mnistOneClassTrain, SampleSet mnistOneClassTest,
@@ -24,15 +25,17 @@ public record BenchmarkData(SampleSet mnistTrain, SampleSet mnistTest, SampleSet
 
     private static final InputSpec SPEC = InputSpec.image(1, 28, 28);
 
-    /** Full sets from a folder laid out like {@code ../shared/datasets}. */
+    /**
+     * Full sets from a folder laid out like {@code ../shared/datasets}: the one-class protocols train
+     * on the training split and test on the test split, as published.
+     */
     public static BenchmarkData full(Path dir, int mnistTrainLimit) throws IOException {
         SampleSet mnist10k = images(dir, "mnist-10k-images-idx3-ubyte.gz");
         SampleSet fashionTest = images(dir, "fashion-mnist-test-images-idx3-ubyte.gz");
-        // One-class MNIST on the 10k digits: the first half trains, the second half tests.
         SampleSet mnistTrain = images(dir, "mnist-train-images-idx3-ubyte.gz");
         return new BenchmarkData(mnistTrain.first(Math.min(mnistTrainLimit, mnistTrain.count())), mnist10k, fashionTest,
-                images(dir, "fashion-mnist-train-images-idx3-ubyte.gz"), fashionTest,
-                mnist10k.where(i -> i < 5000), mnist10k.where(i -> i >= 5000), tables(dir.resolve("tabular"), null));
+                images(dir, "fashion-mnist-train-images-idx3-ubyte.gz"), fashionTest, mnistTrain, mnist10k,
+                tables(dir.resolve("tabular"), null));
     }
 
     /**

@@ -5,24 +5,33 @@ import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.eval.DetectionMetrics;
 import dev.imageanomaly.trainer.eval.Evaluation;
 import dev.imageanomaly.trainer.eval.TabularProtocol;
 import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * Trains every requested kind on each protocol and measures AUROC through the exported bundle
- * (ONNX Runtime, as production scores): MNIST vs Fashion-MNIST, one-class Fashion-MNIST and
- * one-class MNIST per class (Ruff et al. 2018's protocol), and the ADBench-style tabular sets for the
- * dense kinds; plus training time and scoring throughput.
+ * Measures detectors on the standard protocols, all on the same splits: the project's kinds
+ * (AUROC through the exported bundle, as production scores) and, when scikit-learn is there, the
+ * simple peers a user would compare them with. Protocols: MNIST vs Fashion-MNIST, one-class
+ * Fashion-MNIST and one-class MNIST per class (Ruff et al. 2018: train on one class of the training
+ * split, test on the whole test split), and the outlier tables under two protocols: clean training
+ * data (half the inliers) and ADBench's unsupervised one (train on a contaminated 70 %). Every row
+ * gives training seconds; the tables end with the margin of our best kind over the best peer.
  */
 public final class QualityBenchmark {
 
@@ -30,17 +39,66 @@ public final class QualityBenchmark {
      * @param epochs epochs of every image model
      * @param tabularEpochs epochs of the tabular models (small tables need more passes)
      * @param classes the one-class protocols' classes
+     * @param tabularSplits seeded splits each table's AUROC is averaged over (small tables vary a lot by split)
+     * @param peers the scikit-learn peers, or null to measure our kinds only
+     * @param protocols the protocols to run; the others are reported as n/a
      */
     public record Options(List<ModelKind> kinds, int epochs, int tabularEpochs, List<Integer> classes, long seed,
-            Path work) {}
+            int tabularSplits, Path work, SklearnPeers peers, Set<Protocol> protocols) {}
 
-    /** One kind's numbers; NaN where a protocol does not apply (tabular for convolutional kinds). */
-    public record KindResult(ModelKind kind, double mnistVersusFashion, double[] fashionOneClass, double[] mnistOneClass,
-            Map<String, Double> tabular, double trainingSeconds, double imagesPerSecond) {
+    /** The protocols, by the names {@code --protocols} takes. */
+    public enum Protocol {
+        MNIST_VS_FASHION, ONE_CLASS_FASHION, ONE_CLASS_MNIST, TABLES;
 
-        static double mean(double[] values) {
-            return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+        public static Protocol parse(String name) {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         }
+    }
+
+    /** An AUROC and the seconds it took to train (or fit) the detector that got it. */
+    public record Measurement(double auroc, double seconds) {
+        static final Measurement NONE = new Measurement(Double.NaN, Double.NaN);
+
+        static Measurement mean(List<Measurement> all) {
+            return new Measurement(all.stream().mapToDouble(Measurement::auroc).average().orElse(Double.NaN),
+                    all.stream().mapToDouble(Measurement::seconds).average().orElse(Double.NaN));
+        }
+    }
+
+    /**
+     * One detector's numbers; {@link Measurement#NONE} where a protocol does not apply (tables for
+     * the convolutional kinds).
+     *
+     * @param peer a scikit-learn peer rather than one of our kinds
+     * @param imagesPerSecond ONNX Runtime throughput of our kinds' MNIST bundle; NaN for peers
+     */
+    public record Row(String detector, boolean peer, Measurement mnistVersusFashion, Measurement[] fashionOneClass,
+            Measurement[] mnistOneClass, Map<String, Measurement> tabular, Map<String, Measurement> unsupervisedTabular,
+            double imagesPerSecond) {
+
+        public double fashionMean() {
+            return Measurement.mean(Arrays.asList(fashionOneClass)).auroc();
+        }
+
+        public double mnistMean() {
+            return Measurement.mean(Arrays.asList(mnistOneClass)).auroc();
+        }
+    }
+
+    /**
+     * ADBench's published unsupervised AUROC (Han et al. 2022, mean of its runs) of IsolationForest
+     * and KNN, for the tables where this project quotes them.
+     */
+    static final Map<String, double[]> ADBENCH_IFOREST_KNN = Map.of(
+            "annthyroid", new double[] {0.820, 0.717},
+            "satellite", new double[] {0.704, 0.652},
+            "pima", new double[] {0.729, 0.734});
+
+    /** Detectors measured together on one train/test split: one of our kinds, or all the peers at once. */
+    private interface Contender {
+        List<String> names();
+
+        Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table);
     }
 
     private final Options options;
@@ -51,129 +109,275 @@ public final class QualityBenchmark {
         this.progress = progress;
     }
 
-    public List<KindResult> run(BenchmarkData data) throws IOException {
-        return options.kinds().stream().map(kind -> {
-            try {
-                return run(kind, data);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).toList();
+    public List<Row> run(BenchmarkData data) {
+        List<Row> rows = new ArrayList<>();
+        for (ModelKind kind : options.kinds()) {
+            KindContender contender = new KindContender(kind);
+            rows.addAll(measure(contender, data, kind.dense(), contender::imagesPerSecond));
+        }
+        if (options.peers() != null) {
+            rows.addAll(measure(new PeerContender(options.peers(), options.seed()), data, true, name -> Double.NaN));
+        }
+        return rows;
     }
 
-    private KindResult run(ModelKind kind, BenchmarkData data) throws IOException {
-        TrainingConfig config = TrainingConfig.defaults(kind).withEpochs(options.epochs()).withSeed(options.seed());
-        ModelBundle mnist = train(kind.id() + "-mnist", data.mnistTrain(), config);
-        double mnistVersusFashion = auroc(mnist, Evaluation.normalVersusAnomalous(data.mnistTest(), data.fashionTest()));
-        double seconds = ((Number) mnist.manifest().training().get("trainingSeconds")).doubleValue();
-        double throughput = imagesPerSecond(mnist, data.mnistTest());
-        say("%s: MNIST vs Fashion-MNIST AUROC %.4f, trained in %.1f s, %.0f img/s", kind.id(), mnistVersusFashion,
-                seconds, throughput);
-        double[] fashion = oneClass(kind, "fashion", data.fashionOneClassTrain(), data.fashionOneClassTest(), config);
-        double[] digits = oneClass(kind, "mnist", data.mnistOneClassTrain(), data.mnistOneClassTest(), config);
-        Map<String, Double> tabular = new LinkedHashMap<>();
-        if (kind.dense()) {
-            for (Map.Entry<String, SampleSet> table : data.tables().entrySet()) {
-                TabularProtocol protocol = TabularProtocol.split(table.getValue(), options.seed());
-                ModelBundle bundle = train(kind.id() + "-" + table.getKey(), protocol.train(),
-                        config.withEpochs(options.tabularEpochs()));
-                tabular.put(table.getKey(), auroc(bundle, protocol.test()));
-                say("%s: %s AUROC %.4f", kind.id(), table.getKey(), tabular.get(table.getKey()));
-            }
+    private List<Row> measure(Contender contender, BenchmarkData data, boolean tables,
+            Function<String, Double> imagesPerSecond) {
+        Map<String, Measurement> mnist = new LinkedHashMap<>();
+        if (options.protocols().contains(Protocol.MNIST_VS_FASHION)) {
+            mnist = contender.measure("mnist", data.mnistTrain(),
+                    Evaluation.normalVersusAnomalous(data.mnistTest(), data.fashionTest()), false);
+            mnist.forEach((name, m) -> say("%s: MNIST vs Fashion-MNIST AUROC %.4f (%.1f s)", name, m.auroc(),
+                    m.seconds()));
         }
-        return new KindResult(kind, mnistVersusFashion, fashion, digits, tabular, seconds, throughput);
+        Map<String, Measurement[]> fashion = options.protocols().contains(Protocol.ONE_CLASS_FASHION)
+                ? oneClass(contender, "fashion", data.fashionOneClassTrain(), data.fashionOneClassTest()) : Map.of();
+        Map<String, Measurement[]> digits = options.protocols().contains(Protocol.ONE_CLASS_MNIST)
+                ? oneClass(contender, "mnist", data.mnistOneClassTrain(), data.mnistOneClassTest()) : Map.of();
+        boolean runTables = tables && options.protocols().contains(Protocol.TABLES);
+        Map<String, Map<String, Measurement>> clean = runTables
+                ? tables(contender, data, TabularProtocol::split, "clean") : Map.of();
+        Map<String, Map<String, Measurement>> contaminated = runTables
+                ? tables(contender, data, TabularProtocol::unsupervised, "unsupervised") : Map.of();
+        Measurement[] none = new Measurement[options.classes().size()];
+        Arrays.fill(none, Measurement.NONE);
+        Map<String, Measurement> mnistByName = mnist;
+        return contender.names().stream().map(name -> new Row(name, contender instanceof PeerContender,
+                mnistByName.getOrDefault(name, Measurement.NONE), fashion.getOrDefault(name, none),
+                digits.getOrDefault(name, none), clean.getOrDefault(name, Map.of()),
+                contaminated.getOrDefault(name, Map.of()), imagesPerSecond.apply(name))).toList();
     }
 
     /** Per class c: train on the training images of c, test on the whole test set with c normal. */
-    private double[] oneClass(ModelKind kind, String set, SampleSet train, SampleSet test, TrainingConfig config)
-            throws IOException {
-        double[] aurocs = new double[options.classes().size()];
-        for (int k = 0; k < aurocs.length; k++) {
+    private Map<String, Measurement[]> oneClass(Contender contender, String set, SampleSet train, SampleSet test) {
+        Map<String, Measurement[]> byName = new LinkedHashMap<>();
+        contender.names().forEach(name -> byName.put(name, new Measurement[options.classes().size()]));
+        for (int k = 0; k < options.classes().size(); k++) {
             int c = options.classes().get(k);
-            ModelBundle bundle = train(kind.id() + "-" + set + "-" + c, train.withLabels(Set.of(c)), config);
-            SampleSet normal = test.withLabels(Set.of(c));
-            SampleSet others = test.where(i -> test.labels()[i] != c);
-            aurocs[k] = auroc(bundle, Evaluation.normalVersusAnomalous(normal, others));
-            say("%s: one-class %s, class %d: AUROC %.4f", kind.id(), set, c, aurocs[k]);
+            SampleSet labelled = Evaluation.normalVersusAnomalous(test.withLabels(Set.of(c)),
+                    test.where(i -> test.labels()[i] != c));
+            Map<String, Measurement> measured = contender.measure(set + "-" + c, train.withLabels(Set.of(c)), labelled,
+                    false);
+            for (Map.Entry<String, Measurement> m : measured.entrySet()) {
+                byName.get(m.getKey())[k] = m.getValue();
+                say("%s: one-class %s, class %d: AUROC %.4f (%.1f s)", m.getKey(), set, c, m.getValue().auroc(),
+                        m.getValue().seconds());
+            }
         }
-        return aurocs;
+        return byName;
     }
 
-    private ModelBundle train(String name, SampleSet normal, TrainingConfig config) throws IOException {
-        return new TrainingJob(null).run(normal, new TrainingJob.Request(name, "bench", options.work(), config, 0.1,
-                0.01));
+    /** Each table under one protocol, averaged over {@code tabularSplits} seeded splits; by detector, then table. */
+    private Map<String, Map<String, Measurement>> tables(Contender contender, BenchmarkData data,
+            BiFunction<SampleSet, Long, TabularProtocol> protocol, String label) {
+        Map<String, Map<String, Measurement>> byName = new LinkedHashMap<>();
+        for (Map.Entry<String, SampleSet> table : data.tables().entrySet()) {
+            Map<String, List<Measurement>> splits = new LinkedHashMap<>();
+            for (int s = 0; s < options.tabularSplits(); s++) {
+                TabularProtocol split = protocol.apply(table.getValue(), options.seed() + s);
+                contender.measure(label + "-" + table.getKey() + "-" + s, split.train(), split.test(), true)
+                        .forEach((name, m) -> splits.computeIfAbsent(name, n -> new ArrayList<>()).add(m));
+            }
+            splits.forEach((name, all) -> {
+                Measurement mean = Measurement.mean(all);
+                byName.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(table.getKey(), mean);
+                say("%s: %s (%s) AUROC %.4f", name, table.getKey(), label, mean.auroc());
+            });
+        }
+        return byName;
     }
 
-    private static double auroc(ModelBundle bundle, SampleSet labelled) {
-        try (ImageAnomalyDetector detector = ImageAnomalyDetector.open(bundle, EngineOptions.cpu())) {
-            return Evaluation.evaluate(detector, labelled).auroc();
+    /** One of our kinds: trained through the production training job, measured through its exported bundle. */
+    private final class KindContender implements Contender {
+        private final ModelKind kind;
+        private double imagesPerSecond = Double.NaN;
+
+        KindContender(ModelKind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public List<String> names() {
+            return List.of(kind.id());
+        }
+
+        double imagesPerSecond(String name) {
+            return imagesPerSecond;
+        }
+
+        @Override
+        public Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table) {
+            TrainingConfig config = TrainingConfig.defaults(kind).withSeed(options.seed())
+                    .withEpochs(table ? options.tabularEpochs() : options.epochs());
+            try {
+                ModelBundle bundle = new TrainingJob(null).run(train, new TrainingJob.Request(kind.id() + "-" + task,
+                        "bench", options.work(), config, 0.1, 0.01));
+                double seconds = ((Number) bundle.manifest().training().get("trainingSeconds")).doubleValue();
+                try (ImageAnomalyDetector detector = ImageAnomalyDetector.open(bundle, EngineOptions.cpu())) {
+                    if (task.equals("mnist")) {
+                        imagesPerSecond = QualityBenchmark.imagesPerSecond(detector, labelledTest);
+                    }
+                    return Map.of(kind.id(), new Measurement(Evaluation.evaluate(detector, labelledTest).auroc(), seconds));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The scikit-learn peers: one script run fits and scores all of them. */
+    private record PeerContender(SklearnPeers peers, long seed) implements Contender {
+        @Override
+        public List<String> names() {
+            return SklearnPeers.NAMES;
+        }
+
+        @Override
+        public Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table) {
+            Map<String, Measurement> measured = new LinkedHashMap<>();
+            for (SklearnPeers.PeerScores p : peers.score(train, labelledTest, seed)) {
+                measured.put(p.name(), new Measurement(DetectionMetrics.auroc(p.scores(), labelledTest.labels()),
+                        p.seconds()));
+            }
+            return measured;
         }
     }
 
     /** Scores whole batches of 256 for two seconds after a warm-up; ONNX Runtime on the CPU. */
-    private static double imagesPerSecond(ModelBundle bundle, SampleSet images) {
+    private static double imagesPerSecond(ImageAnomalyDetector detector, SampleSet images) {
         int batch = Math.min(256, images.count());
-        float[] data = java.util.Arrays.copyOf(images.data(), batch * images.spec().sampleSize());
-        try (ImageAnomalyDetector detector = ImageAnomalyDetector.open(bundle, EngineOptions.cpu())) {
+        float[] data = Arrays.copyOf(images.data(), batch * images.spec().sampleSize());
+        detector.decisionFunction(data, batch);
+        long start = System.nanoTime();
+        long calls = 0;
+        while (System.nanoTime() - start < 2_000_000_000L) {
             detector.decisionFunction(data, batch);
-            long start = System.nanoTime();
-            long calls = 0;
-            while (System.nanoTime() - start < 2_000_000_000L) {
-                detector.decisionFunction(data, batch);
-                calls++;
-            }
-            return calls * batch / ((System.nanoTime() - start) / 1e9);
+            calls++;
         }
+        return calls * batch / ((System.nanoTime() - start) / 1e9);
     }
 
-    /** The results as markdown: a summary table, then per-class and per-table AUROCs. */
-    public String markdown(List<KindResult> results, String title) {
+    /** The results as markdown: a summary table, then per-class and per-table AUROCs, each with the margin row. */
+    public String markdown(List<Row> rows, String title, String peersNote) {
         StringBuilder md = new StringBuilder("# " + title + "\n\n");
-        md.append(String.format(Locale.ROOT, "Epochs %d (tabular %d), seed %d, one-class classes %s; AUROC through "
-                + "the exported ONNX bundle; throughput = ONNX Runtime CPU, batch 256, %d cores.%n%n",
-                options.epochs(), options.tabularEpochs(), options.seed(), options.classes(),
-                Runtime.getRuntime().availableProcessors()));
-        md.append("| kind | MNIST vs Fashion | one-class Fashion (mean) | one-class MNIST (mean) | tabular (mean) "
-                + "| training s (MNIST) | images/s |\n|---|---:|---:|---:|---:|---:|---:|\n");
-        for (KindResult r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %.0f |%n", r.kind().id(),
-                    f(r.mnistVersusFashion()), f(KindResult.mean(r.fashionOneClass())),
-                    f(KindResult.mean(r.mnistOneClass())),
-                    f(r.tabular().values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)),
-                    r.trainingSeconds(), r.imagesPerSecond()));
+        md.append(String.format(Locale.ROOT, "Epochs %d (tabular %d), seed %d, one-class classes %s, tables averaged "
+                + "over %d splits; AUROC of our kinds through the exported ONNX bundle; seconds = training (ours) or "
+                + "fit and score (peers), per model; throughput = ONNX Runtime CPU, batch 256, %d cores. %s%n%n",
+                options.epochs(), options.tabularEpochs(), options.seed(), options.classes(), options.tabularSplits(),
+                Runtime.getRuntime().availableProcessors(), peersNote));
+        md.append("| detector | MNIST vs Fashion | s | one-class Fashion (mean) | s/class | one-class MNIST (mean) | s/class "
+                + "| tables (mean) | tables, ADBench unsupervised (mean) | images/s |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        List<Function<Row, Double>> columns = Arrays.asList(r -> r.mnistVersusFashion().auroc(), null,
+                Row::fashionMean, null, Row::mnistMean, null, r -> meanAuroc(r.tabular()),
+                r -> meanAuroc(r.unsupervisedTabular()), null);
+        for (Row r : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", name(r),
+                    f(r.mnistVersusFashion().auroc()), s(r.mnistVersusFashion().seconds()), f(r.fashionMean()),
+                    s(Measurement.mean(Arrays.asList(r.fashionOneClass())).seconds()), f(r.mnistMean()),
+                    s(Measurement.mean(Arrays.asList(r.mnistOneClass())).seconds()), f(meanAuroc(r.tabular())),
+                    f(meanAuroc(r.unsupervisedTabular())),
+                    Double.isNaN(r.imagesPerSecond()) ? "" : String.format(Locale.ROOT, "%.0f", r.imagesPerSecond())));
         }
-        perClass(md, "One-class Fashion-MNIST AUROC per class", results, true);
-        perClass(md, "One-class MNIST AUROC per class", results, false);
-        List<String> tables = results.stream().flatMap(r -> r.tabular().keySet().stream()).distinct().toList();
-        if (!tables.isEmpty()) {
-            md.append("\n## Tabular AUROC (train on half the inliers, test on the rest and every outlier)\n\n| kind | ")
-                    .append(String.join(" | ", tables)).append(" |\n|---|").append("---:|".repeat(tables.size()))
-                    .append('\n');
-            for (KindResult r : results) {
-                md.append("| ").append(r.kind().id());
-                tables.forEach(t -> md.append(" | ").append(f(r.tabular().getOrDefault(t, Double.NaN))));
-                md.append(" |\n");
-            }
+        md.append(marginRow(rows, columns));
+        if (options.protocols().contains(Protocol.ONE_CLASS_FASHION)) {
+            perClass(md, "One-class Fashion-MNIST AUROC per class", rows, Row::fashionOneClass);
         }
+        if (options.protocols().contains(Protocol.ONE_CLASS_MNIST)) {
+            perClass(md, "One-class MNIST AUROC per class", rows, Row::mnistOneClass);
+        }
+        perTable(md, "Tables, clean training data (train on half the inliers, test on the rest and every outlier)",
+                rows, Row::tabular, false);
+        perTable(md, "Tables, ADBench's unsupervised protocol (train on a stratified 70 % with its outliers, test on "
+                + "the other 30 %)", rows, Row::unsupervisedTabular, true);
         return md.toString();
     }
 
-    private void perClass(StringBuilder md, String title, List<KindResult> results, boolean fashion) {
-        md.append("\n## ").append(title).append("\n\n| kind | ");
+    private void perClass(StringBuilder md, String title, List<Row> rows, Function<Row, Measurement[]> values) {
+        md.append("\n## ").append(title).append("\n\n| detector | ");
         options.classes().forEach(c -> md.append(c).append(" | "));
         md.append("mean |\n|---|").append("---:|".repeat(options.classes().size() + 1)).append('\n');
-        for (KindResult r : results) {
-            double[] values = fashion ? r.fashionOneClass() : r.mnistOneClass();
-            md.append("| ").append(r.kind().id());
-            for (double v : values) {
-                md.append(" | ").append(f(v));
+        for (Row r : rows) {
+            md.append("| ").append(name(r));
+            for (Measurement m : values.apply(r)) {
+                md.append(" | ").append(f(m.auroc()));
             }
-            md.append(" | ").append(f(KindResult.mean(values))).append(" |\n");
+            md.append(" | ").append(f(Measurement.mean(Arrays.asList(values.apply(r))).auroc())).append(" |\n");
         }
+        List<Function<Row, Double>> columns = new ArrayList<>();
+        for (int k = 0; k < options.classes().size(); k++) {
+            int index = k;
+            columns.add(r -> values.apply(r)[index].auroc());
+        }
+        columns.add(r -> Measurement.mean(Arrays.asList(values.apply(r))).auroc());
+        md.append(marginRow(rows, columns));
+    }
+
+    private void perTable(StringBuilder md, String title, List<Row> rows, Function<Row, Map<String, Measurement>> values,
+            boolean published) {
+        List<String> tables = rows.stream().flatMap(r -> values.apply(r).keySet().stream()).distinct().toList();
+        if (tables.isEmpty()) {
+            return;
+        }
+        md.append("\n## ").append(title).append("\n\n| detector | ").append(String.join(" | ", tables))
+                .append(" | mean |\n|---|").append("---:|".repeat(tables.size() + 1)).append('\n');
+        List<Row> withTables = rows.stream().filter(r -> !values.apply(r).isEmpty()).toList();
+        for (Row r : withTables) {
+            md.append("| ").append(name(r));
+            tables.forEach(t -> md.append(" | ").append(f(values.apply(r).getOrDefault(t, Measurement.NONE).auroc())));
+            md.append(" | ").append(f(meanAuroc(values.apply(r)))).append(" |\n");
+        }
+        if (published && tables.stream().anyMatch(ADBENCH_IFOREST_KNN::containsKey)) {
+            for (int p = 0; p < 2; p++) {
+                int which = p;
+                md.append(which == 0 ? "| ADBench published: IForest" : "| ADBench published: KNN");
+                tables.forEach(t -> md.append(" | ").append(ADBENCH_IFOREST_KNN.containsKey(t)
+                        ? String.format(Locale.ROOT, "%.3f", ADBENCH_IFOREST_KNN.get(t)[which]) : ""));
+                md.append(" |  |\n");
+            }
+        }
+        List<Function<Row, Double>> columns = new ArrayList<>();
+        tables.forEach(t -> columns.add(r -> values.apply(r).getOrDefault(t, Measurement.NONE).auroc()));
+        columns.add(r -> meanAuroc(values.apply(r)));
+        md.append(marginRow(withTables, columns));
+    }
+
+    /**
+     * "Best kind - best peer" under each AUROC column (a null column is a cell left empty); nothing
+     * when either side has no row.
+     */
+    private static String marginRow(List<Row> rows, List<Function<Row, Double>> columns) {
+        if (rows.stream().noneMatch(Row::peer) || rows.stream().allMatch(Row::peer)) {
+            return "";
+        }
+        List<Row> ours = rows.stream().filter(r -> !r.peer()).toList();
+        List<Row> peers = rows.stream().filter(Row::peer).toList();
+        StringBuilder line = new StringBuilder("| **margin: best kind - best peer**");
+        for (Function<Row, Double> column : columns) {
+            double margin = column == null ? Double.NaN : best(ours, column) - best(peers, column);
+            line.append(" | ").append(Double.isNaN(margin) ? "" : String.format(Locale.ROOT, "%+.4f", margin));
+        }
+        return line.append(" |\n").toString();
+    }
+
+    private static double best(List<Row> rows, Function<Row, Double> column) {
+        return rows.stream().mapToDouble(column::apply).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+    }
+
+    private static double meanAuroc(Map<String, Measurement> byTable) {
+        return byTable.values().stream().mapToDouble(Measurement::auroc).average().orElse(Double.NaN);
+    }
+
+    private static String name(Row r) {
+        return r.peer() ? "peer: " + r.detector() : r.detector();
     }
 
     private static String f(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String s(double seconds) {
+        return Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, "%.1f", seconds);
     }
 
     private void say(String format, Object... args) {

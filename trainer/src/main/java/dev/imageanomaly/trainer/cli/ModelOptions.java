@@ -5,16 +5,19 @@ import dev.imageanomaly.trainer.train.LearningRateSchedule;
 import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig.EnsembleOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig.GanOptions;
+import dev.imageanomaly.trainer.train.TrainingConfig.NeighbourOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig.VaeOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The options that make a {@link TrainingConfig}; shared by every command that trains. */
 public final class ModelOptions {
 
     @Option(names = "--kind", defaultValue = "conv-ae",
-            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae, randnet, wgan (default: ${DEFAULT-VALUE}); "
-                    + "the dense kinds (ae, deep-ae, denoising-ae, vae, randnet) also train on CSV feature vectors")
+            description = "ae, deep-ae, conv-ae, denoising-ae, vae, conv-vae, randnet, wgan, transform, knn, "
+                    + "ensemble (default: ${DEFAULT-VALUE}); the dense kinds (ae, deep-ae, denoising-ae, vae, "
+                    + "randnet, knn) also train on CSV feature vectors")
     String kind;
 
     @Option(names = "--epochs", defaultValue = "10", description = "most epochs (default: ${DEFAULT-VALUE})")
@@ -81,6 +84,30 @@ public final class ModelOptions {
             description = "wgan: learning rate of generator and critic; --lr is the encoder's (default: ${DEFAULT-VALUE})")
     float ganLearningRate;
 
+    @Option(names = "--codebook-size", defaultValue = "4096", paramLabel = "M",
+            description = "knn: training samples kept as the codebook, a seeded subsample when there are more "
+                    + "(default: ${DEFAULT-VALUE})")
+    int codebookSize;
+
+    @Option(names = "--neighbours", defaultValue = "5", paramLabel = "K",
+            description = "knn: nearest codebook samples whose mean distance is the score (default: ${DEFAULT-VALUE})")
+    int neighbours;
+
+    @Option(names = "--blur", defaultValue = "1", paramLabel = "SIGMA",
+            description = "knn: Gaussian blur (standard deviation in pixels) of images before distances; 0 = raw "
+                    + "pixels (default: ${DEFAULT-VALUE})")
+    double blur;
+
+    @Option(names = "--length-exponent", defaultValue = "0.5", paramLabel = "A",
+            description = "knn: divide every (blurred) image by its length to the power A before distances: 0 keeps "
+                    + "brightness, 1 compares shapes only, between compresses brightness; CSV rows are never blurred "
+                    + "or scaled (default: ${DEFAULT-VALUE})")
+    double lengthExponent;
+
+    @Option(names = "--member-kinds", split = ",", defaultValue = "transform,ae", paramLabel = "KIND",
+            description = "ensemble: the kinds trained and combined (default: ${DEFAULT-VALUE})")
+    List<String> memberKinds;
+
     @Option(names = "--density-components", defaultValue = "0", paramLabel = "K",
             description = "add a latent-density feature: a K-component Gaussian mixture on the training codes, "
                     + "combined with the model's score; 0 = off (default: ${DEFAULT-VALUE})")
@@ -96,7 +123,8 @@ public final class ModelOptions {
                 batchSize != null ? batchSize : TrainingConfig.defaults(modelKind).batchSize(), learningRate,
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
-                new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate), densityComponents);
+                new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate),
+                new NeighbourOptions(codebookSize, neighbours, blur, lengthExponent), memberKinds, densityComponents);
         config.validate();
         return config;
     }

@@ -43,6 +43,14 @@ public final class OnnxGraph {
         }
     }
 
+    /**
+     * Continues a graph assembled elsewhere (an ensemble joins its members' graphs); new names
+     * carry {@code prefix}.
+     */
+    public static OnnxGraph continuing(OnnxMl.GraphProto.Builder graph, String prefix) {
+        return new OnnxGraph(graph, prefix);
+    }
+
     /** A float input whose first dimension is the symbolic batch size. */
     public String input(String name, long... sampleDims) {
         graph.addInput(valueInfo(name, sampleDims));

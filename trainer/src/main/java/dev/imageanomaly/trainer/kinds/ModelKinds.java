@@ -2,7 +2,10 @@ package dev.imageanomaly.trainer.kinds;
 
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
+import dev.imageanomaly.trainer.kinds.ensemble.EnsembleKind;
+import dev.imageanomaly.trainer.kinds.knn.KnnKind;
 import dev.imageanomaly.trainer.kinds.randnet.RandNetKind;
+import dev.imageanomaly.trainer.kinds.transform.TransformKind;
 import dev.imageanomaly.trainer.kinds.vae.VaeKinds;
 import dev.imageanomaly.trainer.kinds.wgan.WganKind;
 import dev.imageanomaly.trainer.train.ModelKind;
@@ -24,7 +27,10 @@ public final class ModelKinds {
             AutoencoderKinds.AE, AutoencoderKinds.DEEP_AE, AutoencoderKinds.CONV_AE, AutoencoderKinds.DENOISING_AE,
             VaeKinds.VAE, VaeKinds.CONV_VAE,
             RandNetKind.RANDNET,
-            WganKind.WGAN);
+            WganKind.WGAN,
+            TransformKind.TRANSFORM,
+            KnnKind.KNN,
+            EnsembleKind.ENSEMBLE);
 
     private ModelKinds() {}
 

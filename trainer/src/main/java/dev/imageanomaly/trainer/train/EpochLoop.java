@@ -27,6 +27,7 @@ public final class EpochLoop {
     private final PrintStream console;
     private final Path metricsLog;
     private final String label;
+    private final int driftSampleSize;
 
     /**
      * @param console where the epoch lines go (null for none)
@@ -38,9 +39,22 @@ public final class EpochLoop {
 
     /** @param label what the console lines start with, to tell apart the networks one job trains */
     public EpochLoop(PrintStream console, Path metricsLog, String label) {
+        this(console, metricsLog, label, ScoreDrift.TRAINING_SAMPLE);
+    }
+
+    private EpochLoop(PrintStream console, Path metricsLog, String label, int driftSampleSize) {
         this.console = console;
         this.metricsLog = metricsLog;
         this.label = label;
+        this.driftSampleSize = driftSampleSize;
+    }
+
+    /**
+     * The same loop scoring at most {@code images} training images each epoch for the train/validation
+     * KS statistic, for kinds whose per-image score costs many forward passes.
+     */
+    public EpochLoop withDriftSample(int images) {
+        return new EpochLoop(console, metricsLog, label, images);
     }
 
     /**
@@ -52,7 +66,7 @@ public final class EpochLoop {
     public List<EpochMetrics> run(TrainingConfig config, Block block, NDManager manager, SampleSet train, SampleSet validation,
             IntToDoubleFunction trainEpoch, PerImageScores scores, IntToDoubleFunction learningRate) {
         List<EpochMetrics> history = new ArrayList<>();
-        SampleSet driftSample = ScoreDrift.trainingSample(train, config.seed());
+        SampleSet driftSample = ScoreDrift.trainingSample(train, config.seed(), driftSampleSize);
         try (EpochMetricsLog log = metricsLog == null ? EpochMetricsLog.none() : EpochMetricsLog.continuing(metricsLog)) {
             double bestLoss = Double.POSITIVE_INFINITY;
             byte[] bestParameters = null;

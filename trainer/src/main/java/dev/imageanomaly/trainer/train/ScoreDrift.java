@@ -23,10 +23,15 @@ public final class ScoreDrift {
      * every epoch, so a change of the statistic is a change of the model, not of the sample.
      */
     public static SampleSet trainingSample(SampleSet train, long seed) {
-        if (train.count() <= TRAINING_SAMPLE) {
+        return trainingSample(train, seed, TRAINING_SAMPLE);
+    }
+
+    /** The same with at most {@code size} images, for kinds whose scoring costs many passes per image. */
+    public static SampleSet trainingSample(SampleSet train, long seed, int size) {
+        if (train.count() <= size) {
             return train;
         }
         int[] order = Splits.permutation(train.count(), new Random(seed));
-        return train.subset(Arrays.copyOf(order, TRAINING_SAMPLE));
+        return train.subset(Arrays.copyOf(order, size));
     }
 }

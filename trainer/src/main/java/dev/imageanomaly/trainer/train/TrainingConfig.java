@@ -1,6 +1,7 @@
 package dev.imageanomaly.trainer.train;
 
 import ai.djl.training.tracker.Tracker;
+import java.util.List;
 
 /**
  * Everything that decides how a model is trained; recorded in the bundle's manifest.
@@ -8,6 +9,7 @@ import ai.djl.training.tracker.Tracker;
  * @param hidden width of the dense hidden layers (deep kinds)
  * @param patience epochs without a better validation loss before training stops; 0 never stops early
  * @param noiseStd standard deviation of the Gaussian corruption for {@code denoising-ae}
+ * @param memberKinds the kinds the {@code ensemble} kind trains and combines, by id
  * @param densityComponents Gaussian components of the latent-density score feature; 0 for none
  */
 public record TrainingConfig(
@@ -24,7 +26,13 @@ public record TrainingConfig(
         VaeOptions vae,
         EnsembleOptions ensemble,
         GanOptions gan,
+        NeighbourOptions neighbours,
+        List<String> memberKinds,
         int densityComponents) {
+
+    public TrainingConfig {
+        memberKinds = List.copyOf(memberKinds);
+    }
 
     /**
      * @param beta weight of the KL term once warmed up
@@ -77,25 +85,52 @@ public record TrainingConfig(
         }
     }
 
+    /**
+     * @param codebookSize training samples the {@code knn} kind keeps (a seeded subsample when there are more)
+     * @param neighbours nearest codebook samples whose mean distance is the score
+     * @param blurSigma standard deviation in pixels of the Gaussian blur applied to images (codebook and
+     *     queries) before distances; 0 compares raw pixels
+     * @param lengthExponent each (blurred) image is divided by its length to this power before distances:
+     *     0 keeps brightness, 1 compares unit-length images (shape only); feature vectors are neither
+     *     blurred nor scaled
+     */
+    public record NeighbourOptions(int codebookSize, int neighbours, double blurSigma, double lengthExponent) {
+        public static NeighbourOptions defaults() {
+            return new NeighbourOptions(4096, 5, 1, 0.5);
+        }
+    }
+
     /** The defaults of a kind; the batch size is the kind's own. */
     public static TrainingConfig defaults(ModelKind kind) {
         return new TrainingConfig(kind, 10, kind.defaultBatchSize(), 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42,
-                VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), 0);
+                VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), NeighbourOptions.defaults(),
+                List.of("transform", "ae"), 0);
     }
 
     public TrainingConfig withEpochs(int e) {
         return new TrainingConfig(kind, e, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
-                vae, ensemble, gan, densityComponents);
+                vae, ensemble, gan, neighbours, memberKinds, densityComponents);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, s,
-                vae, ensemble, gan, densityComponents);
+                vae, ensemble, gan, neighbours, memberKinds, densityComponents);
+    }
+
+    /** The same settings for another kind: how an ensemble trains its members. */
+    public TrainingConfig withKind(ModelKind k) {
+        return new TrainingConfig(k, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
+                vae, ensemble, gan, neighbours, memberKinds, densityComponents);
+    }
+
+    public TrainingConfig withMemberKinds(List<String> members) {
+        return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
+                vae, ensemble, gan, neighbours, members, densityComponents);
     }
 
     public TrainingConfig withDensityComponents(int components) {
         return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd,
-                seed, vae, ensemble, gan, components);
+                seed, vae, ensemble, gan, neighbours, memberKinds, components);
     }
 
     public Tracker learningRateTracker(int stepsPerEpoch) {
@@ -131,6 +166,11 @@ public record TrainingConfig(
         require(gan.kappa() >= 0, "kappa must not be negative");
         require(gan.encoderEpochs() > 0, "encoder epochs must be positive");
         require(gan.learningRate() > 0, "GAN learning rate must be positive");
+        require(neighbours.codebookSize() > 0, "codebook size must be positive");
+        require(neighbours.neighbours() > 0, "neighbours must be positive");
+        require(neighbours.blurSigma() >= 0, "blur sigma must not be negative");
+        require(neighbours.lengthExponent() >= 0 && neighbours.lengthExponent() <= 1, "length exponent must be in [0, 1]");
+        require(!memberKinds.isEmpty(), "an ensemble needs member kinds");
         require(densityComponents >= 0, "density components must not be negative");
     }
 

@@ -11,6 +11,7 @@ import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.LayerExporter;
 import dev.imageanomaly.trainer.export.OnnxGraph;
+import dev.imageanomaly.trainer.export.Standardization;
 import dev.imageanomaly.trainer.model.Architecture;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ final class RandNetExporter {
     private RandNetExporter() {}
 
     static ExportedModel export(String name, List<Architecture> archs, List<SequentialBlock> blocks,
-            List<ErrorStats> stats, InputSpec in) {
+            List<Standardization> stats, InputSpec in) {
         int members = archs.size();
         OnnxGraph g = new OnnxGraph(name);
         String x = g.input(GraphNames.INPUT, in.channels(), in.height(), in.width());
@@ -51,9 +52,7 @@ final class RandNetExporter {
             String diff = g.node("Sub", x, recon);
             String error = g.node("ReduceMean", List.of(g.node("Mul", diff, diff)),
                     List.of(ints("axes", 1, 2, 3), integer("keepdims", 0)), null);
-            String centered = g.node("Sub", error, g.scalar((float) stats.get(m).mean()));
-            standardized.add(g.unsqueeze(g.node("Div", centered,
-                    g.scalar((float) stats.get(m).std())), 1));
+            standardized.add(g.unsqueeze(stats.get(m).apply(g, error), 1));
         }
         String scores = g.node("Concat", standardized, List.of(integer("axis", 1)), MEMBER_SCORES);
         String half = g.longs("k", (members + 1) / 2);

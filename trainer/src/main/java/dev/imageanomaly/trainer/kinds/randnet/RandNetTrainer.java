@@ -1,6 +1,7 @@
 package dev.imageanomaly.trainer.kinds.randnet;
 
 import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.export.Standardization;
 import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderTrainer;
 import dev.imageanomaly.trainer.kinds.autoencoder.TrainedAutoencoder;
 import dev.imageanomaly.trainer.model.Architecture;
@@ -42,7 +43,7 @@ final class RandNetTrainer {
                         validation, config.withSeed(memberSeed), arch,
                         epoch -> ensemble.batchSizeAt(epoch, config.epochs(), config.batchSize())));
             }
-            List<ErrorStats> stats = members.stream().map(member -> ErrorStats.of(member.errors(train))).toList();
+            List<Standardization> stats = members.stream().map(member -> Standardization.of(member.errors(train))).toList();
             return new TrainedRandNet(members, stats, train.spec(), config, (System.nanoTime() - start) / 1e9);
         } catch (RuntimeException e) {
             members.forEach(TrainedAutoencoder::close);

@@ -3,6 +3,7 @@ package dev.imageanomaly.trainer.kinds.randnet;
 import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.export.Standardization;
 import dev.imageanomaly.trainer.kinds.autoencoder.TrainedAutoencoder;
 import dev.imageanomaly.trainer.train.EpochMetrics;
 import dev.imageanomaly.trainer.train.TrainedModel;
@@ -18,11 +19,11 @@ import java.util.Map;
 public final class TrainedRandNet implements TrainedModel {
 
     private final List<TrainedAutoencoder> members;
-    private final List<ErrorStats> stats;
+    private final List<Standardization> stats;
     private final InputSpec input;
     private final TrainingRun run;
 
-    TrainedRandNet(List<TrainedAutoencoder> members, List<ErrorStats> stats, InputSpec input, TrainingConfig config,
+    TrainedRandNet(List<TrainedAutoencoder> members, List<Standardization> stats, InputSpec input, TrainingConfig config,
             double trainingSeconds) {
         this.members = List.copyOf(members);
         this.stats = List.copyOf(stats);
@@ -94,7 +95,7 @@ public final class TrainedRandNet implements TrainedModel {
             Map<String, float[]> out = members.get(j).reference(batch, count);
             float[] errors = out.get(GraphNames.SCORE);
             for (int i = 0; i < count; i++) {
-                memberScores[i * m + j] = (float) stats.get(j).standardize(errors[i]);
+                memberScores[i * m + j] = (float) stats.get(j).apply(errors[i]);
             }
             float[] recon = out.get(GraphNames.RECONSTRUCTION);
             for (int k = 0; k < recon.length; k++) {

@@ -1,0 +1,80 @@
+package dev.imageanomaly.trainer.kinds.knn;
+
+import static dev.imageanomaly.scoring.bundle.GraphNames.INPUT;
+import static dev.imageanomaly.scoring.bundle.GraphNames.SCORE;
+import static dev.imageanomaly.trainer.export.OnnxGraph.integer;
+import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
+
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.trainer.export.ExportedModel;
+import dev.imageanomaly.trainer.export.OnnxGraph;
+import java.util.List;
+
+/**
+ * Exports a codebook as one graph that scores each sample by its mean distance to its nearest
+ * codebook samples, itself excepted when it is one of them. A sample first takes its
+ * {@link Representation}, as the codebook did (a blur is a grouped Conv). The squared distances to
+ * all {@code M} samples come from one matrix product, {@code |x|^2 - 2 x.c + |c|^2} (the codebook,
+ * doubled and transposed, and its squared norms are constants of the graph); TopK picks the
+ * {@code k + 1} smallest, Where drops the first when it is the sample itself, and the score is the
+ * mean of the square roots of the {@code k} left. A batch of N costs one {@code [N, D] x [D, M]}
+ * product, which ONNX Runtime runs as a GEMM.
+ *
+ * <p>Output: {@code score [N]}.
+ */
+final class KnnExporter {
+
+    static final List<String> OUTPUTS = List.of(SCORE);
+
+    private KnnExporter() {}
+
+    static String scoreDefinition(int neighbours, int codebookSize, Representation representation) {
+        String prepared = representation.describe();
+        return "mean Euclidean distance to the " + neighbours + " nearest of " + codebookSize
+                + " training samples kept in the graph (not counting the sample itself)"
+                + (prepared.isEmpty() ? "" : ", all " + prepared);
+    }
+
+    static ExportedModel export(String name, Codebook codebook, int wantedNeighbours) {
+        InputSpec in = codebook.spec();
+        int m = codebook.count();
+        int d = codebook.width();
+        int k = codebook.neighbours(wantedNeighbours);
+        float[] minusTwiceTransposed = new float[d * m];
+        float[] squaredNorms = new float[m];
+        for (int c = 0; c < m; c++) {
+            double norm = 0;
+            for (int j = 0; j < d; j++) {
+                float v = codebook.samples()[c * d + j];
+                minusTwiceTransposed[j * m + c] = -2 * v;
+                norm += (double) v * v;
+            }
+            squaredNorms[c] = (float) norm;
+        }
+        OnnxGraph g = new OnnxGraph(name);
+        String x = g.input(INPUT, in.channels(), in.height(), in.width());
+        String flat = codebook.representation().apply(g, x, in);
+        String crossTerms = g.node("MatMul", flat, g.floats("codebook_minus_twice_transposed", minusTwiceTransposed, d, m));
+        String queryNorms = g.node("ReduceSum", List.of(g.node("Mul", flat, flat), g.longs("axes", 1)),
+                List.of(integer("keepdims", 1)), null);
+        String squared = g.node("Add", g.node("Add", crossTerms, queryNorms),
+                g.floats("codebook_squared_norms", squaredNorms, 1, m));
+        // Rounding can leave a tiny negative where a sample meets itself; a distance is never below zero.
+        String nonNegative = g.node("Relu", squared);
+        int candidates = codebook.candidates(wantedNeighbours);
+        List<String> top = g.nodeWithOutputs("TopK", List.of(g.node("Neg", nonNegative), g.longs("k", candidates)),
+                List.of(integer("axis", 1), integer("largest", 1)), 2);
+        String nearest = g.node("Neg", top.get(0));
+        if (candidates > k) {
+            // The query itself, when it is in the codebook, is not its own neighbour (see Codebook).
+            String itself = g.node("LessOrEqual", g.slice(nearest, 1, 0, 1),
+                    g.node("Mul", queryNorms, g.scalar((float) Codebook.SELF_MATCH)));
+            nearest = g.node("Where", itself, g.slice(nearest, 1, 1, k + 1), g.slice(nearest, 1, 0, k));
+        }
+        String distances = g.node("Sqrt", nearest);
+        g.node("ReduceMean", List.of(distances), List.of(ints("axes", 1), integer("keepdims", 0)), SCORE);
+        g.output(SCORE);
+        return new ExportedModel(g.toBytes(OnnxGraph.PRODUCER), OUTPUTS, SCORE, scoreDefinition(k, m, codebook.representation()),
+                null);
+    }
+}

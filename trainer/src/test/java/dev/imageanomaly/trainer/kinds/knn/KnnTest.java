@@ -1,0 +1,165 @@
+package dev.imageanomaly.trainer.kinds.knn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imageanomaly.scoring.bundle.GraphNames;
+import dev.imageanomaly.scoring.bundle.InputSpec;
+import dev.imageanomaly.scoring.engine.EngineOptions;
+import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
+import dev.imageanomaly.trainer.ShippedData;
+import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.kinds.ModelKinds;
+import dev.imageanomaly.trainer.train.TrainedModel;
+import dev.imageanomaly.trainer.train.TrainingConfig;
+import dev.imageanomaly.trainer.train.TrainingConfig.NeighbourOptions;
+import java.util.Arrays;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/** The knn kind: the mean distance to the nearest codebook samples, computed inside the exported graph. */
+class KnnTest {
+
+    static final InputSpec TWO_FEATURES = InputSpec.features(List.of(0.0, 0.0), List.of(1.0, 1.0));
+    static final Representation RAW = new Representation(GaussianBlur.NONE, 0);
+
+    @Test
+    void theScoreIsTheMeanDistanceToTheNearestCodebookSamples() {
+        // Codebook (0,0), (3,0), (0,4), (10,10).
+        SampleSet train = rows(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
+
+        // A blur and unit length are asked for; feature vectors are not images: they are compared as they are.
+        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0, 1))) {
+            float[] scores = onnxScores(knn, new float[] {6, 8, 1, 0}, 2, new long[] {1, 1, 2});
+
+            // (6,8) is sqrt(16+4), sqrt(36+16) and sqrt(9+64) from (10,10), (0,4) and (3,0); 10 from (0,0).
+            assertThat(scores[0]).isCloseTo((float) ((Math.sqrt(20) + Math.sqrt(52) + Math.sqrt(73)) / 3),
+                    Offset.offset(1e-4f));
+            // (1,0) is 1, 2 and sqrt(17) from (0,0), (3,0) and (0,4).
+            assertThat(scores[1]).isCloseTo((float) ((1 + 2 + Math.sqrt(17)) / 3), Offset.offset(1e-4f));
+        }
+    }
+
+    @Test
+    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleABlurAndALengthExponent() {
+        SampleSet digits = ShippedData.mnist10k();
+        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 1.0, 0.5))) {
+            SampleSet queries = digits.where(i -> i >= 9000 && i < 9064);
+            float[] onnx = onnxScores(knn, queries.data(), queries.count(), ShippedData.MNIST_SPEC.sampleShape());
+            float[] plain = knn.reference(queries.data(), queries.count()).get(GraphNames.SCORE);
+
+            assertThat(knn.facts()).containsEntry("codebookSize", 1000).containsEntry("neighbours", 5)
+                    .containsEntry("blurSigma", 1.0).containsEntry("lengthExponent", 0.5);
+            for (int i = 0; i < plain.length; i++) {
+                assertThat(onnx[i]).as("score[%d]", i).isCloseTo(plain[i], Offset.offset(1e-3f * plain[i]));
+            }
+        }
+    }
+
+    @Test
+    void aCodebookSampleIsNotItsOwnNeighbourItScoresAsIfItHadBeenLeftOut() {
+        SampleSet digits = ShippedData.mnist10k().first(200);
+        SampleSet query = digits.where(i -> i == 17);
+        SampleSet others = digits.where(i -> i != 17);
+        long[] shape = ShippedData.MNIST_SPEC.sampleShape();
+
+        try (TrainedModel all = fit(digits, new NeighbourOptions(200, 3, 1.0, 0.5));
+                TrainedModel leftOut = fit(others, new NeighbourOptions(200, 3, 1.0, 0.5))) {
+            float inCodebook = onnxScores(all, query.data(), 1, shape)[0];
+
+            assertThat(inCodebook).isGreaterThan(0.5f)
+                    .isCloseTo(onnxScores(leftOut, query.data(), 1, shape)[0], Offset.offset(1e-4f))
+                    .isCloseTo(all.reference(query.data(), 1).get(GraphNames.SCORE)[0], Offset.offset(1e-4f));
+        }
+    }
+
+    @Test
+    void theLengthExponentDecidesHowFarADimmerCopyOfACodebookImageIs() {
+        SampleSet digits = ShippedData.mnist10k().first(100);
+        float[] digit = digits.sample(3);
+        float[] dimmer = digit.clone();
+        double length = 0;
+        for (int i = 0; i < dimmer.length; i++) {
+            dimmer[i] *= 0.6f;
+            length += digit[i] * digit[i];
+        }
+        length = Math.sqrt(length);
+        long[] shape = ShippedData.MNIST_SPEC.sampleShape();
+
+        try (TrainedModel asIs = fit(digits, new NeighbourOptions(100, 1, 0, 0));
+                TrainedModel compressed = fit(digits, new NeighbourOptions(100, 1, 0, 0.5));
+                TrainedModel shapeOnly = fit(digits, new NeighbourOptions(100, 1, 0, 1))) {
+            // x / |x|^a maps 0.6 x to 0.6^(1 - a) times the image of x: the distance is (1 - 0.6^(1 - a)) |x|^(1 - a).
+            assertThat(onnxScores(asIs, dimmer, 1, shape)[0]).isCloseTo((float) (0.4 * length), Offset.offset(1e-3f));
+            assertThat(onnxScores(compressed, dimmer, 1, shape)[0])
+                    .isCloseTo((float) ((1 - Math.sqrt(0.6)) * Math.sqrt(length)), Offset.offset(1e-3f));
+            // At exponent 1 the copy has the very representation of the codebook image: it scores as that image does.
+            assertThat(onnxScores(shapeOnly, dimmer, 1, shape)[0])
+                    .isCloseTo(onnxScores(shapeOnly, digit, 1, shape)[0], Offset.offset(1e-4f));
+        }
+    }
+
+    @Test
+    void theBlurSpreadsAPointAsANormalizedGaussianCutOffAtTwoSigmaWithZerosBeyondTheBorder() {
+        GaussianBlur blur = new GaussianBlur(1.0);
+        float[] k = blur.kernel();
+        float[] point = new float[7 * 7];
+        point[3 * 7 + 3] = 1;
+        float[] corner = new float[7 * 7];
+        corner[0] = 1;
+
+        float[] spread = blur.apply(point, 1, 7, 7);
+        float[] cut = blur.apply(corner, 1, 7, 7);
+
+        assertThat(k).hasSize(5);
+        assertThat(k[0] + k[1] + k[2] + k[3] + k[4]).isCloseTo(1f, Offset.offset(1e-6f));
+        assertThat(k[1] / k[2]).isCloseTo((float) Math.exp(-0.5), Offset.offset(1e-6f));
+        assertThat(spread[3 * 7 + 4]).isCloseTo(k[2] * k[3], Offset.offset(1e-7f));
+        assertThat(spread[1 * 7 + 1]).isCloseTo(k[0] * k[0], Offset.offset(1e-7f));
+        assertThat(spread[0]).isZero();
+        assertThat(cut[0]).as("what falls beyond the border is lost").isCloseTo(k[2] * k[2], Offset.offset(1e-7f));
+        assertThat(GaussianBlur.NONE.apply(point, 1, 7, 7)).isSameAs(point);
+    }
+
+    @Test
+    void theCodebookIsASeededSubsampleOfAtMostItsSizeAndNeverMoreNeighboursThanSamples() {
+        SampleSet digits = ShippedData.mnist10k().first(500);
+
+        Codebook a = Codebook.of(digits, 100, 7, RAW);
+        Codebook b = Codebook.of(digits, 100, 7, RAW);
+        Codebook other = Codebook.of(digits, 100, 8, RAW);
+        Codebook all = Codebook.of(digits, 1000, 7, RAW);
+
+        assertThat(a.count()).isEqualTo(100);
+        assertThat(a.samples()).isEqualTo(b.samples());
+        assertThat(Arrays.equals(a.samples(), other.samples())).isFalse();
+        assertThat(all.count()).isEqualTo(500);
+        assertThat(all.samples()).isEqualTo(digits.data());
+        assertThat(a.neighbours(5)).isEqualTo(5);
+        assertThat(Codebook.of(digits.first(3), 100, 7, RAW).neighbours(5)).isEqualTo(3);
+    }
+
+    private static TrainedModel fit(SampleSet train, NeighbourOptions neighbours) {
+        TrainingConfig d = TrainingConfig.defaults(KnnKind.KNN);
+        TrainingConfig config = new TrainingConfig(d.kind(), d.epochs(), d.batchSize(), d.learningRate(), d.schedule(),
+                d.latent(), d.hidden(), d.patience(), d.noiseStd(), d.seed(), d.vae(), d.ensemble(), d.gan(), neighbours,
+                d.memberKinds(), 0);
+        return ModelKinds.fit(train, train, config, null, null);
+    }
+
+    private static float[] onnxScores(TrainedModel model, float[] batch, int count, long[] sampleShape) {
+        try (OnnxScoringEngine ort = OnnxScoringEngine.open(model.export("knn-test").model(), sampleShape,
+                EngineOptions.cpu())) {
+            return ort.run(batch, count, List.of(GraphNames.SCORE)).get(GraphNames.SCORE);
+        }
+    }
+
+    private static SampleSet rows(InputSpec spec, float... values) {
+        int count = values.length / spec.sampleSize();
+        String[] ids = new String[count];
+        Arrays.setAll(ids, i -> "row#" + i);
+        int[] labels = new int[count];
+        Arrays.fill(labels, SampleSet.NO_LABEL);
+        return new SampleSet(spec, values, count, ids, labels);
+    }
+}
