@@ -6,6 +6,7 @@ import dev.imageanomaly.scoring.bundle.Threshold;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.ExecutionProvider;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
+import dev.imageanomaly.scoring.engine.OnnxScoringEngine.SampleWriter;
 import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.image.Preprocessor;
 import java.nio.file.Path;
@@ -71,8 +72,16 @@ public final class ImageAnomalyDetector implements AutoCloseable {
         return engine.run(batch, count, List.of(bundle.manifest().scoreOutput())).get(bundle.manifest().scoreOutput());
     }
 
+    /** Scores decoded images, each preprocessed straight into the runtime's input buffer. */
     public float[] decisionFunction(List<DecodedImage> images) {
-        return decisionFunction(preprocess(images), images.size());
+        Preprocessor pre = preprocessor();
+        return decisionFunction(images.size(), (sample, input, offset) -> pre.toInput(images.get(sample), input, offset));
+    }
+
+    /** Scores {@code count} preprocessed samples that {@code samples} writes straight into the runtime's input buffer. */
+    public float[] decisionFunction(int count, SampleWriter samples) {
+        String score = bundle.manifest().scoreOutput();
+        return engine.run(count, samples, List.of(score)).get(score);
     }
 
     public float[] preprocess(List<DecodedImage> images) {

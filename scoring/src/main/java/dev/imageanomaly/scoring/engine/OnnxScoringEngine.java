@@ -1,16 +1,22 @@
 package dev.imageanomaly.scoring.engine;
 
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +35,13 @@ public final class OnnxScoringEngine implements AutoCloseable {
     private final int sampleSize;
     private final int maxBatch;
     private final ExecutionProvider activeProvider;
+    /** Per-sample shape of each output that has a fixed one: those are written into reused buffers. */
+    private final Map<String, long[]> outputSampleShapes = new HashMap<>();
+    /**
+     * Native batches not in use. A call takes one (the most recently used, its pages still warm)
+     * and gives it back, so concurrent calls never share one.
+     */
+    private final Deque<NativeBatch> idle = new ConcurrentLinkedDeque<>();
 
     private OnnxScoringEngine(OrtSession session, long[] sampleShape, int maxBatch, ExecutionProvider active)
             throws OrtException {
@@ -43,6 +56,15 @@ public final class OnnxScoringEngine implements AutoCloseable {
         this.sampleSize = size;
         this.maxBatch = maxBatch;
         this.activeProvider = active;
+        for (Map.Entry<String, NodeInfo> output : session.getOutputInfo().entrySet()) {
+            if (output.getValue().getInfo() instanceof TensorInfo info && info.type == OnnxJavaType.FLOAT) {
+                long[] shape = info.getShape();
+                long[] perSample = Arrays.copyOfRange(shape, 1, shape.length);
+                if (Arrays.stream(perSample).allMatch(d -> d > 0)) {
+                    outputSampleShapes.put(output.getKey(), perSample);
+                }
+            }
+        }
     }
 
     /**
@@ -124,15 +146,29 @@ public final class OnnxScoringEngine implements AutoCloseable {
             throw new IllegalArgumentException("batch holds " + batch.length + " floats, " + count + " samples need "
                     + (long) count * sampleSize);
         }
+        return run(count, (sample, input, offset) -> input.put(offset, batch, sample * sampleSize, sampleSize),
+                outputs);
+    }
+
+    /**
+     * Runs the graph on {@code count} samples that {@code samples} writes straight into the input
+     * tensor's native memory, and returns the requested outputs, each flattened, in sample order.
+     * Batches larger than {@code maxBatch} are split.
+     */
+    public Map<String, float[]> run(int count, SampleWriter samples, List<String> outputs) {
         Map<String, float[]> result = new HashMap<>();
         if (count == 0) {
             outputs.forEach(name -> result.put(name, new float[0]));
         }
         for (int start = 0; start < count; start += maxBatch) {
             int n = Math.min(maxBatch, count - start);
-            Map<String, float[]> part = runOnce(batch, start, n, outputs);
+            Map<String, float[]> part = runOnce(samples, start, n, outputs);
             for (String name : outputs) {
                 float[] chunk = part.get(name);
+                if (n == count) {
+                    result.put(name, chunk);
+                    continue;
+                }
                 float[] all = result.computeIfAbsent(name, k -> new float[chunk.length / n * count]);
                 System.arraycopy(chunk, 0, all, chunk.length / n * start, chunk.length);
             }
@@ -140,25 +176,58 @@ public final class OnnxScoringEngine implements AutoCloseable {
         return result;
     }
 
-    private Map<String, float[]> runOnce(float[] batch, int start, int n, List<String> outputs) {
-        long[] shape = new long[sampleShape.length + 1];
-        shape[0] = n;
-        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-        FloatBuffer data = FloatBuffer.wrap(batch, start * sampleSize, n * sampleSize).slice();
-        try (OnnxTensor input = OnnxTensor.createTensor(env, data, shape);
-                OrtSession.Result res = session.run(Map.of(inputName, input), new LinkedHashSet<>(outputs))) {
-            Map<String, float[]> out = new HashMap<>();
-            for (String name : outputs) {
-                OnnxTensor t = (OnnxTensor) res.get(name).orElseThrow(
-                        () -> new IllegalStateException("model has no output '" + name + "'"));
-                FloatBuffer fb = t.getFloatBuffer();
-                float[] values = new float[fb.remaining()];
-                fb.get(values);
-                out.put(name, values);
+    /** Writes sample number {@code sample} of a batch into {@code input}, starting at float {@code offset}. */
+    @FunctionalInterface
+    public interface SampleWriter {
+        void write(int sample, FloatBuffer input, int offset);
+    }
+
+    private Map<String, float[]> runOnce(SampleWriter samples, int start, int n, List<String> outputs) {
+        NativeBatch batch = idle.pollFirst();
+        if (batch == null) {
+            batch = new NativeBatch(sampleShape, outputSampleShapes);
+        }
+        try {
+            FloatBuffer input = batch.input(n);
+            for (int i = 0; i < n; i++) {
+                samples.write(start + i, input, i * sampleSize);
             }
-            return out;
+            return runOnce(batch, n, outputs);
+        } finally {
+            idle.offerFirst(batch);
+        }
+    }
+
+    private Map<String, float[]> runOnce(NativeBatch batch, int n, List<String> outputs) {
+        Map<String, OnnxTensor> pinned = new HashMap<>();
+        Set<String> returned = new LinkedHashSet<>();
+        try (OnnxTensor input = batch.inputTensor(env, n)) {
+            for (String name : outputs) {
+                if (batch.canPin(name)) {
+                    pinned.put(name, batch.outputTensor(env, name, n));
+                } else {
+                    returned.add(name);
+                }
+            }
+            try (OrtSession.Result res = session.run(Map.of(inputName, input), returned, pinned)) {
+                Map<String, float[]> out = new HashMap<>();
+                for (String name : pinned.keySet()) {
+                    out.put(name, batch.read(name, n));
+                }
+                for (String name : returned) {
+                    OnnxTensor t = (OnnxTensor) res.get(name).orElseThrow(
+                            () -> new IllegalStateException("model has no output '" + name + "'"));
+                    FloatBuffer fb = t.getFloatBuffer();
+                    float[] values = new float[fb.remaining()];
+                    fb.get(values);
+                    out.put(name, values);
+                }
+                return out;
+            }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a batch of " + n + ": " + e.getMessage(), e);
+        } finally {
+            pinned.values().forEach(OnnxTensor::close);
         }
     }
 
