@@ -9,6 +9,7 @@ import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine.SampleWriter;
 import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.image.Preprocessor;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,15 @@ public final class ImageAnomalyDetector implements AutoCloseable {
     /** Scores preprocessed samples laid out back to back (see {@link Preprocessor#toInput(DecodedImage, float[], int)}). */
     public float[] decisionFunction(float[] batch, int count) {
         return engine.run(batch, count, List.of(bundle.manifest().scoreOutput())).get(bundle.manifest().scoreOutput());
+    }
+
+    /**
+     * Scores preprocessed samples laid out back to back from the start of {@code batch}; a direct
+     * buffer from {@link OnnxScoringEngine#directBuffer(int)} is read by the runtime where it is.
+     */
+    public float[] decisionFunction(FloatBuffer batch, int count) {
+        String score = bundle.manifest().scoreOutput();
+        return engine.run(batch, count, List.of(score)).get(score);
     }
 
     /** Scores decoded images, each preprocessed straight into the runtime's input buffer. */

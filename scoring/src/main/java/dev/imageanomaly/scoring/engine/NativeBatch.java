@@ -37,10 +37,9 @@ final class NativeBatch {
 
     /** Makes room for {@code count} samples and returns the input buffer, for the caller to write them at its start. */
     FloatBuffer input(int count) {
-        if (count > capacity) {
-            capacity = count;
-            input = allocate(count * sampleSize);
-            outputs.clear();
+        reserve(count);
+        if (input == null) {
+            input = allocate(capacity * sampleSize);
         }
         return input;
     }
@@ -49,9 +48,9 @@ final class NativeBatch {
         return outputSampleShapes.containsKey(output);
     }
 
-    /** A tensor over the first {@code count} samples of the input buffer: no copy. */
-    OnnxTensor inputTensor(OrtEnvironment env, int count) throws OrtException {
-        return OnnxTensor.createTensor(env, input.slice(0, count * sampleSize), withBatch(sampleShape, count));
+    /** A tensor over the first {@code count} samples of a direct buffer (this batch's input or the caller's): no copy. */
+    OnnxTensor inputTensor(OrtEnvironment env, FloatBuffer data, int count) throws OrtException {
+        return OnnxTensor.createTensor(env, data.slice(0, count * sampleSize), withBatch(sampleShape, count));
     }
 
     /** A tensor over this batch's buffer for {@code output}, for the runtime to write into. */
@@ -69,6 +68,15 @@ final class NativeBatch {
         return values;
     }
 
+    /** Outputs are sized with the input: a batch that only pins outputs sizes them for {@code count}. */
+    void reserve(int count) {
+        if (count > capacity) {
+            capacity = count;
+            input = null;
+            outputs.clear();
+        }
+    }
+
     private static int size(long[] shape) {
         int size = 1;
         for (long d : shape) {
@@ -84,7 +92,7 @@ final class NativeBatch {
         return shape;
     }
 
-    private static FloatBuffer allocate(int floats) {
+    static FloatBuffer allocate(int floats) {
         return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES)).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
     }

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Deque;
@@ -176,6 +177,36 @@ public final class OnnxScoringEngine implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Runs the graph on {@code count} samples laid out back to back from the start of a direct
+     * buffer (see {@link #directBuffer(int)}) that the caller filled and keeps: the runtime reads it
+     * where it is, with no copy. A caller that builds its batches over time (the streaming scorer)
+     * writes each sample there as it arrives. A heap buffer, or a batch larger than
+     * {@code maxBatch}, is copied into the engine's own buffers instead.
+     */
+    public Map<String, float[]> run(FloatBuffer batch, int count, List<String> outputs) {
+        if (batch.limit() < (long) count * sampleSize) {
+            throw new IllegalArgumentException("batch holds " + batch.limit() + " floats, " + count
+                    + " samples need " + (long) count * sampleSize);
+        }
+        if (!batch.isDirect() || batch.order() != ByteOrder.nativeOrder() || count > maxBatch || count == 0) {
+            return run(count, (sample, input, offset) -> input.put(offset, batch, sample * sampleSize, sampleSize),
+                    outputs);
+        }
+        NativeBatch outputsOnly = takeBatch();
+        try {
+            outputsOnly.reserve(count);
+            return runOnce(outputsOnly, batch, count, outputs);
+        } finally {
+            idle.offerFirst(outputsOnly);
+        }
+    }
+
+    /** A direct buffer of {@code floats} floats in native order, which {@link #run(FloatBuffer, int, List)} reads as it is. */
+    public static FloatBuffer directBuffer(int floats) {
+        return NativeBatch.allocate(floats);
+    }
+
     /** Writes sample number {@code sample} of a batch into {@code input}, starting at float {@code offset}. */
     @FunctionalInterface
     public interface SampleWriter {
@@ -183,25 +214,28 @@ public final class OnnxScoringEngine implements AutoCloseable {
     }
 
     private Map<String, float[]> runOnce(SampleWriter samples, int start, int n, List<String> outputs) {
-        NativeBatch batch = idle.pollFirst();
-        if (batch == null) {
-            batch = new NativeBatch(sampleShape, outputSampleShapes);
-        }
+        NativeBatch batch = takeBatch();
         try {
             FloatBuffer input = batch.input(n);
             for (int i = 0; i < n; i++) {
                 samples.write(start + i, input, i * sampleSize);
             }
-            return runOnce(batch, n, outputs);
+            return runOnce(batch, input, n, outputs);
         } finally {
             idle.offerFirst(batch);
         }
     }
 
-    private Map<String, float[]> runOnce(NativeBatch batch, int n, List<String> outputs) {
+    private NativeBatch takeBatch() {
+        NativeBatch batch = idle.pollFirst();
+        return batch != null ? batch : new NativeBatch(sampleShape, outputSampleShapes);
+    }
+
+    /** Runs {@code n} samples from the start of the direct buffer {@code data}; pinned outputs land in {@code batch}. */
+    private Map<String, float[]> runOnce(NativeBatch batch, FloatBuffer data, int n, List<String> outputs) {
         Map<String, OnnxTensor> pinned = new HashMap<>();
         Set<String> returned = new LinkedHashSet<>();
-        try (OnnxTensor input = batch.inputTensor(env, n)) {
+        try (OnnxTensor input = batch.inputTensor(env, data, n)) {
             for (String name : outputs) {
                 if (batch.canPin(name)) {
                     pinned.put(name, batch.outputTensor(env, name, n));

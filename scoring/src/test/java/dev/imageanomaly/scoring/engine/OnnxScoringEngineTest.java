@@ -135,6 +135,31 @@ class OnnxScoringEngineTest {
     }
 
     @Test
+    void aCallersDirectBufferIsReadWhereItIsAndScoresAsAnArray() {
+        float[] batch = randomBatch(7, new Random(7));
+        List<String> outputs = List.of(TinyOnnxModel.SCORE, TinyOnnxModel.DOUBLED);
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(MODEL, SAMPLE, new EngineOptions(ExecutionProvider.CPU, 0, 1, 4))) {
+            Map<String, float[]> fromArray = engine.run(batch, 7, outputs);
+            java.nio.FloatBuffer direct = OnnxScoringEngine.directBuffer(7 * SAMPLE_SIZE).put(0, batch);
+            Map<String, float[]> fromDirect = engine.run(direct, 7, outputs); // split: 4 + 3, copied
+            Map<String, float[]> firstFour = engine.run(direct, 4, outputs); // read in place
+            direct.put(0, 100f); // the caller's buffer is the tensor: a change shows at the next call
+            float changed = engine.run(direct, 4, List.of(TinyOnnxModel.DOUBLED)).get(TinyOnnxModel.DOUBLED)[0];
+            Map<String, float[]> fromHeap = engine.run(java.nio.FloatBuffer.wrap(batch), 7, outputs);
+
+            assertThat(direct.isDirect()).isTrue();
+            assertThat(fromDirect.get(TinyOnnxModel.SCORE)).containsExactly(fromArray.get(TinyOnnxModel.SCORE));
+            assertThat(fromDirect.get(TinyOnnxModel.DOUBLED)).containsExactly(fromArray.get(TinyOnnxModel.DOUBLED));
+            assertThat(firstFour.get(TinyOnnxModel.SCORE))
+                    .containsExactly(java.util.Arrays.copyOf(fromArray.get(TinyOnnxModel.SCORE), 4));
+            assertThat(changed).isEqualTo(200f);
+            assertThat(fromHeap.get(TinyOnnxModel.SCORE)).containsExactly(fromArray.get(TinyOnnxModel.SCORE));
+            assertThatThrownBy(() -> engine.run(direct, 8, outputs)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("8 samples need 48");
+        }
+    }
+
+    @Test
     void concurrentCallsNeverShareAnInputBuffer() throws Exception {
         try (OnnxScoringEngine engine = OnnxScoringEngine.open(MODEL, SAMPLE, EngineOptions.cpu())) {
             List<Callable<Boolean>> callers = IntStream.range(0, 4).<Callable<Boolean>>mapToObj(t -> () -> {
