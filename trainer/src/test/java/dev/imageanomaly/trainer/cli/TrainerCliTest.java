@@ -111,6 +111,17 @@ class TrainerCliTest {
     }
 
     @Test
+    void anUnknownQuantizationExits2NamingTheValidPrecisionsBeforeAnyTraining() {
+        Run run = cli("train", "--data", MNIST, "--kind", "conv-ae", "--quantize", "int4");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown precision 'int4'").contains("fp32, int8, fp16")
+                .contains("--quantize");
+        assertThat(run.err()).doesNotContain("\tat ");
+        assertThat(run.out()).doesNotContain("epoch");
+    }
+
+    @Test
     void anUnknownProviderExits2NamingTheValidOnes(@TempDir Path dir) {
         Run run = cli("score", "--bundle", dir.toString(), "--input", MNIST, "--provider", "gpu");
 
