@@ -2,7 +2,7 @@
 # The README's INT8 table: each kind trained twice on MNIST digits 0..8000 with the same seed, once
 # exported FP32 and once INT8 (same training, so the same weights: the log's losses show it), both
 # evaluated on held-out digits vs Fashion-MNIST, and both benched side by side in one `bench` run.
-# Run it alone on the machine: flock /tmp/cpu.lock scripts/int8-table.sh      (KINDS="ae conv-ae" picks kinds)
+# Run it alone on the machine: flock /tmp/cpu.lock scripts/int8-table.sh      (KINDS="ae conv-ae" picks kinds, EPOCHS=5 shortens the trainings)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=runs/int8-table
@@ -14,7 +14,7 @@ rows=()
 for kind in ${KINDS:-ae deep-ae conv-ae denoising-ae}; do
   for precision in fp32 int8; do
     quantize=$([ $precision = int8 ] && echo "--quantize int8" || true)
-    ./image-anomaly train --data "$mnist" --range 0:8000 --kind "$kind" $quantize --no-report \
+    ./image-anomaly train --data "$mnist" --range 0:8000 --kind "$kind" --epochs "${EPOCHS:-10}" $quantize --no-report \
         --out "$out/models" --name "mnist-$kind" --version "$precision" > "$out/train-$kind-$precision.log" 2>&1
     ./image-anomaly evaluate --bundle "$out/models/mnist-$kind/$precision" --no-report \
         --normal "$mnist" --normal-range 8000:10000 --anomalous "$fashion" --anomalous-range 0:2000 \

@@ -4,6 +4,7 @@
 # (images/s at batch 1 and 64) and `bench-stream` (events/s at batch 64), with the peak resident
 # memory of each command's JVM. Run it alone on the machine: flock /tmp/cpu.lock scripts/size-table.sh
 #   SIZES="28 64" FRAMES=500 EPOCHS=2 scripts/size-table.sh
+#   STREAM=0 scripts/size-table.sh     bench only (no broker), its stream columns left as "-"
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=runs/size-table
@@ -53,12 +54,15 @@ for size in $sizes; do
   b1=$(awk -F'|' '$2 ~ /^ 1 $/ {gsub(/ /, "", $3); print $3}' "$out/bench-$size.md")
   b64=$(awk -F'|' '$2 ~ /^ 64 $/ {gsub(/ /, "", $3); print $3}' "$out/bench-$size.md")
 
+  stream_mib=- pass=- scorer=-
+  if [ "${STREAM:-1}" != 0 ]; then
   echo "== $shape: bench-stream" >&2
   stream_mib=$(peak_rss "$out/bench-stream-$size.md" ./image-anomaly bench-stream \
       --bundle "$out/models/conv-ae-$size/v1" --input "$dir" --events "$(events_for "$size")" --batch-sizes 64 \
       --guarantees at_least_once)
   pass=$(awk -F'|' '$2 ~ /pass-through/ {gsub(/ /, "", $5); print $5}' "$out/bench-stream-$size.md" | tail -1)
   scorer=$(awk -F'|' '$2 ~ /scorer/ {gsub(/ /, "", $5); print $5}' "$out/bench-stream-$size.md" | tail -1)
+  fi
 
   rows+=("| $shape | $png_bytes | $raw_bytes | $((raw_bytes * 4)) | $epoch_s | $b1 | $b64 | $bench_mib | $scorer | $pass | $stream_mib |")
 done
