@@ -68,13 +68,24 @@ public final class Int8Quantizer {
         return proto.toBuilder().setGraph(q.rewrite(quantized, outputPoints, ranges)).build().toByteArray();
     }
 
-    /** The nodes whose weights (and bias) are constants: those become integer kernels. */
+    /**
+     * The nodes whose weights (and bias) are constants: those become integer kernels, except a
+     * convolution that is the network's first layer, which stays FP32. Measured on MNIST vs
+     * Fashion-MNIST: with every layer of {@code conv-ae} quantized its AUROC moved by +0.012 from
+     * FP32's; with every layer but the first, by +0.0001 (and by as much with all but any other
+     * single layer: 0.0117-0.0119; wider activation ranges and 7-bit weights did not help). Why the
+     * integer first convolution shifts the scores of anomalous images is not known yet.
+     */
     private List<NodeProto> quantizedNodes() {
-        return graph.getNodeList().stream()
+        List<NodeProto> layers = graph.getNodeList().stream()
                 .filter(n -> QUANTIZED_OPS.contains(n.getOpType()))
                 .filter(n -> initializers.containsKey(n.getInput(1)))
                 .filter(n -> n.getInputCount() < 3 || initializers.containsKey(n.getInput(2)))
                 .toList();
+        if (!layers.isEmpty() && layers.get(0).getOpType().equals("Conv") && layers.size() > 1) {
+            return layers.subList(1, layers.size());
+        }
+        return layers;
     }
 
     /** Where a layer's output is quantized: after its ReLU when one follows alone, so the ReLU folds away. */

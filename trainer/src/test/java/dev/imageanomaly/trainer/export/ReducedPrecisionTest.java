@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,17 +64,19 @@ class ReducedPrecisionTest {
 
         double aurocExact = DetectionMetrics.of(exact, digitsAndArticles.labels(), 0).auroc();
         double aurocQuantized = DetectionMetrics.of(quantized, digitsAndArticles.labels(), 0).auroc();
-        assertThat(aurocQuantized).as("AUROC, FP32 %.4f", aurocExact).isCloseTo(aurocExact, within(0.01));
+        assertThat(aurocQuantized).as("AUROC, FP32 %.4f", aurocExact).isCloseTo(aurocExact, within(0.003));
         assertThat(medianRelativeDifference(quantized, exact)).as("median relative score difference")
                 .isLessThan(0.02);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"deep-ae", "conv-ae"})
-    void onnxRuntimeRunsEveryLayerOfTheInt8GraphOnIntegerKernels(String kind, @TempDir Path dir) throws Exception {
-        Set<String> ops = optimizedOps(Int8Quantizer.quantize(FP32.get(kind), train.first(200)), dir);
+    void onnxRuntimeRunsEveryLayerButAConvolutionalFirstOneOnIntegerKernels(String kind, @TempDir Path dir) throws Exception {
+        List<String> ops = optimizedOps(Int8Quantizer.quantize(FP32.get(kind), train.first(200)), dir);
 
-        assertThat(ops).as("layers left in FP32").doesNotContain("Conv", "Gemm", "FusedGemm", "FusedConv");
+        long fp32Layers = ops.stream().filter(Set.of("Conv", "Gemm", "FusedGemm", "FusedConv")::contains).count();
+        assertThat(fp32Layers).as("layers left in FP32 (a convolutional network's first: see Int8Quantizer)")
+                .isEqualTo(kind.equals("conv-ae") ? 1 : 0);
         assertThat(ops).contains(kind.equals("conv-ae") ? "QLinearConv" : "QGemm");
     }
 
@@ -125,7 +126,7 @@ class ReducedPrecisionTest {
     }
 
     /** The op types of the graph ONNX Runtime actually runs, after its optimizer. */
-    private static Set<String> optimizedOps(byte[] model, Path dir) throws Exception {
+    private static List<String> optimizedOps(byte[] model, Path dir) throws Exception {
         Path optimized = dir.resolve("optimized.onnx");
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -133,6 +134,6 @@ class ReducedPrecisionTest {
             OrtEnvironment.getEnvironment().createSession(model, options).close();
         }
         return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(optimized)).getGraph().getNodeList().stream()
-                .map(OnnxMl.NodeProto::getOpType).collect(Collectors.toSet());
+                .map(OnnxMl.NodeProto::getOpType).toList();
     }
 }
