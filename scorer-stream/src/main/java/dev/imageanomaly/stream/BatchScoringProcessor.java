@@ -9,8 +9,10 @@ import dev.imageanomaly.schemas.avro.DriftAlert;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.ImageAnomalyDetector;
 import dev.imageanomaly.scoring.Prediction;
+import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.image.Preprocessor;
+import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,10 +63,11 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     private KeyValueStore<Long, byte[]> store;
     private final List<Entry> batch = new ArrayList<>();
     /**
-     * The batch's model input, sample after sample, written as each event is accepted and handed
-     * to ONNX Runtime as it is: no per-event array, no copy when the batch is scored.
+     * The batch's model input, sample after sample, written as each event is accepted into native
+     * memory that ONNX Runtime reads where it is (live and shadow model alike): no per-event array,
+     * no copy when the batch is scored.
      */
-    private float[] inputs;
+    private FloatBuffer inputs;
     private long nextSequence;
     private boolean restored;
 
@@ -130,9 +133,9 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     }
 
     /** The input buffer, made at the first event (its size comes from the model). */
-    private float[] inputs(int sampleSize) {
+    private FloatBuffer inputs(int sampleSize) {
         if (inputs == null) {
-            inputs = new float[maxBatch * sampleSize];
+            inputs = OnnxScoringEngine.directBuffer(maxBatch * sampleSize);
         }
         return inputs;
     }
@@ -236,7 +239,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
      * The shadow's scores of the same batch, to their own topic and never to alerts; a shadow that
      * fails costs the live outputs nothing.
      */
-    private void scoreByShadow(ModelRollout.Serving serving, float[] inputs, float[] liveScores, Instant now) {
+    private void scoreByShadow(ModelRollout.Serving serving, FloatBuffer inputs, float[] liveScores, Instant now) {
         ImageAnomalyDetector shadow = serving.shadow();
         float[] shadowScores;
         try {

@@ -6,8 +6,10 @@ import dev.imageanomaly.scoring.bundle.Threshold;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.ExecutionProvider;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
+import dev.imageanomaly.scoring.engine.OnnxScoringEngine.SampleWriter;
 import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.image.Preprocessor;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +73,25 @@ public final class ImageAnomalyDetector implements AutoCloseable {
         return engine.run(batch, count, List.of(bundle.manifest().scoreOutput())).get(bundle.manifest().scoreOutput());
     }
 
+    /**
+     * Scores preprocessed samples laid out back to back from the start of {@code batch}; a direct
+     * buffer from {@link OnnxScoringEngine#directBuffer(int)} is read by the runtime where it is.
+     */
+    public float[] decisionFunction(FloatBuffer batch, int count) {
+        String score = bundle.manifest().scoreOutput();
+        return engine.run(batch, count, List.of(score)).get(score);
+    }
+
+    /** Scores decoded images, each preprocessed straight into the runtime's input buffer. */
     public float[] decisionFunction(List<DecodedImage> images) {
-        return decisionFunction(preprocess(images), images.size());
+        Preprocessor pre = preprocessor();
+        return decisionFunction(images.size(), (sample, input, offset) -> pre.toInput(images.get(sample), input, offset));
+    }
+
+    /** Scores {@code count} preprocessed samples that {@code samples} writes straight into the runtime's input buffer. */
+    public float[] decisionFunction(int count, SampleWriter samples) {
+        String score = bundle.manifest().scoreOutput();
+        return engine.run(count, samples, List.of(score)).get(score);
     }
 
     public float[] preprocess(List<DecodedImage> images) {

@@ -12,6 +12,7 @@ import dev.imageanomaly.trainer.data.Splits;
 import dev.imageanomaly.trainer.density.LatentDensityFeature;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.GeneratorFile;
+import dev.imageanomaly.trainer.export.Precision;
 import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.report.HtmlReport;
 import dev.imageanomaly.trainer.report.ReportGatherer;
@@ -43,9 +44,16 @@ public final class TrainingJob {
     /**
      * @param validationFraction share of the normal images held out for early stopping and calibration
      * @param targetFalsePositiveRate share of held-out normal images allowed above the threshold
+     * @param precision the number format of the exported graph (the threshold is calibrated on it)
      */
     public record Request(String name, String version, Path outputRoot, TrainingConfig config,
-            double validationFraction, double targetFalsePositiveRate) {
+            double validationFraction, double targetFalsePositiveRate, Precision precision) {
+
+        /** A request for an FP32 graph, as trained. */
+        public Request(String name, String version, Path outputRoot, TrainingConfig config,
+                double validationFraction, double targetFalsePositiveRate) {
+            this(name, version, outputRoot, config, validationFraction, targetFalsePositiveRate, Precision.FP32);
+        }
 
         public static String timestampVersion() {
             return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
@@ -81,7 +89,8 @@ public final class TrainingJob {
 
         try (TrainedModel model = ModelKinds.fit(train, validation, config, console,
                 bundleDir.resolve(EpochMetricsLog.FILE))) {
-            ExportedModel exported = model.export(request.name());
+            // Before the density feature: its arithmetic stays FP32 whatever the network computes in.
+            ExportedModel exported = request.precision().apply(model.export(request.name()), train);
             LatentDensityFeature.Result density = null;
             if (config.densityComponents() > 0) {
                 density = LatentDensityFeature.attach(exported, train, config.densityComponents(), config.seed());
@@ -96,6 +105,12 @@ public final class TrainingJob {
                     model.trainingSeconds(), threshold.value(), 100 * request.targetFalsePositiveRate(),
                     validation.count());
             Map<String, Object> facts = trainingFacts(normal, train, validation, model);
+            if (request.precision() != Precision.FP32) {
+                facts.put(Precision.FACT, request.precision().id());
+            }
+            if (request.precision() == Precision.INT8) {
+                facts.put("int8CalibrationSamples", Math.min(Precision.CALIBRATION_SAMPLES, train.count()));
+            }
             if (density != null) {
                 facts.put("scoreCombination", density.manifestFacts());
             }

@@ -1,6 +1,7 @@
 package dev.imageanomaly.scoring.image;
 
 import dev.imageanomaly.scoring.bundle.InputSpec;
+import java.nio.FloatBuffer;
 
 /**
  * Turns decoded pixels into one sample of the model's input tensor (CHW floats), exactly as the
@@ -39,13 +40,21 @@ public final class Preprocessor {
 
     /** Writes one sample into {@code batch} at {@code offset} (in floats), avoiding a copy per image. */
     public void toInput(DecodedImage image, float[] batch, int offset) {
+        toInput(image, FloatBuffer.wrap(batch), offset);
+    }
+
+    /**
+     * Writes one sample into {@code batch} at {@code offset} (in floats): into an input tensor's
+     * native memory, the pixels' only conversion on their way to the runtime.
+     */
+    public void toInput(DecodedImage image, FloatBuffer batch, int offset) {
         DecodedImage sized = resize(convertChannels(image, spec.channels()), spec.width(), spec.height());
         int plane = spec.height() * spec.width();
         int channels = spec.channels();
         byte[] px = sized.pixels();
         for (int i = 0; i < plane; i++) {
             for (int c = 0; c < channels; c++) {
-                batch[offset + c * plane + i] = valueOf[c][px[i * channels + c] & 0xFF];
+                batch.put(offset + c * plane + i, valueOf[c][px[i * channels + c] & 0xFF]);
             }
         }
     }

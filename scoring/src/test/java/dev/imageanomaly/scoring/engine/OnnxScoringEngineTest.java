@@ -10,6 +10,11 @@ import dev.imageanomaly.scoring.TinyOnnxModel;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +101,90 @@ class OnnxScoringEngineTest {
                 .isCloseTo(TinyOnnxModel.expectedScore(batch, count - 1, SAMPLE_SIZE), within(1e-6f));
         assertThat(split.get(TinyOnnxModel.DOUBLED)[(count - 1) * SAMPLE_SIZE])
                 .isEqualTo(2 * batch[(count - 1) * SAMPLE_SIZE]);
+    }
+
+    @Test
+    void aReusedInputBufferGivesTheSameScoresAsAFreshOne() {
+        List<String> outputs = List.of(TinyOnnxModel.SCORE, TinyOnnxModel.DOUBLED);
+        float[] large = randomBatch(9, new Random(4));
+        float[] small = randomBatch(3, new Random(5));
+        Map<String, float[]> reused;
+        Map<String, float[]> fresh;
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(MODEL, SAMPLE, EngineOptions.cpu())) {
+            engine.run(large, 9, outputs); // leaves 9 samples in the buffer; the next call uses its first 3
+            reused = engine.run(small, 3, outputs);
+        }
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(MODEL, SAMPLE, EngineOptions.cpu())) {
+            fresh = engine.run(small, 3, outputs);
+        }
+
+        assertThat(reused.get(TinyOnnxModel.SCORE)).containsExactly(fresh.get(TinyOnnxModel.SCORE));
+        assertThat(reused.get(TinyOnnxModel.DOUBLED)).containsExactly(fresh.get(TinyOnnxModel.DOUBLED));
+    }
+
+    @Test
+    void samplesWrittenStraightIntoTheInputBufferScoreAsTheSameSamplesInAnArray() {
+        float[] batch = randomBatch(7, new Random(6));
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(MODEL, SAMPLE, new EngineOptions(ExecutionProvider.CPU, 0, 1, 4))) {
+            float[] fromArray = engine.run(batch, 7, List.of(TinyOnnxModel.SCORE)).get(TinyOnnxModel.SCORE);
+            float[] written = engine.run(7, (sample, input, offset) -> input.put(offset, batch, sample * SAMPLE_SIZE,
+                    SAMPLE_SIZE), List.of(TinyOnnxModel.SCORE)).get(TinyOnnxModel.SCORE);
+
+            assertThat(written).containsExactly(fromArray);
+        }
+    }
+
+    @Test
+    void aCallersDirectBufferIsReadWhereItIsAndScoresAsAnArray() {
+        float[] batch = randomBatch(7, new Random(7));
+        List<String> outputs = List.of(TinyOnnxModel.SCORE, TinyOnnxModel.DOUBLED);
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(MODEL, SAMPLE, new EngineOptions(ExecutionProvider.CPU, 0, 1, 4))) {
+            Map<String, float[]> fromArray = engine.run(batch, 7, outputs);
+            java.nio.FloatBuffer direct = OnnxScoringEngine.directBuffer(7 * SAMPLE_SIZE).put(0, batch);
+            Map<String, float[]> fromDirect = engine.run(direct, 7, outputs); // split: 4 + 3, copied
+            Map<String, float[]> firstFour = engine.run(direct, 4, outputs); // read in place
+            direct.put(0, 100f); // the caller's buffer is the tensor: a change shows at the next call
+            float changed = engine.run(direct, 4, List.of(TinyOnnxModel.DOUBLED)).get(TinyOnnxModel.DOUBLED)[0];
+            Map<String, float[]> fromHeap = engine.run(java.nio.FloatBuffer.wrap(batch), 7, outputs);
+
+            assertThat(direct.isDirect()).isTrue();
+            assertThat(fromDirect.get(TinyOnnxModel.SCORE)).containsExactly(fromArray.get(TinyOnnxModel.SCORE));
+            assertThat(fromDirect.get(TinyOnnxModel.DOUBLED)).containsExactly(fromArray.get(TinyOnnxModel.DOUBLED));
+            assertThat(firstFour.get(TinyOnnxModel.SCORE))
+                    .containsExactly(java.util.Arrays.copyOf(fromArray.get(TinyOnnxModel.SCORE), 4));
+            assertThat(changed).isEqualTo(200f);
+            assertThat(fromHeap.get(TinyOnnxModel.SCORE)).containsExactly(fromArray.get(TinyOnnxModel.SCORE));
+            assertThatThrownBy(() -> engine.run(direct, 8, outputs)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("8 samples need 48");
+        }
+    }
+
+    @Test
+    void concurrentCallsNeverShareAnInputBuffer() throws Exception {
+        try (OnnxScoringEngine engine = OnnxScoringEngine.open(MODEL, SAMPLE, EngineOptions.cpu())) {
+            List<Callable<Boolean>> callers = IntStream.range(0, 4).<Callable<Boolean>>mapToObj(t -> () -> {
+                Random random = new Random(100 + t);
+                for (int call = 0; call < 200; call++) {
+                    int count = 1 + random.nextInt(16);
+                    float[] batch = randomBatch(count, random);
+                    float[] scores = engine.run(batch, count, List.of(TinyOnnxModel.SCORE)).get(TinyOnnxModel.SCORE);
+                    for (int i = 0; i < count; i++) {
+                        if (Math.abs(scores[i] - TinyOnnxModel.expectedScore(batch, i, SAMPLE_SIZE)) > 1e-5f) {
+                            return false;
+                        }
+                    }
+                }
+                return true;
+            }).toList();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                for (Future<Boolean> caller : pool.invokeAll(callers)) {
+                    assertThat(caller.get()).as("every score of every concurrent call is its own sample's").isTrue();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Test

@@ -126,6 +126,32 @@ class ImageDecoderTest {
                 .containsExactly(0, 0, 255);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_BYTE_GRAY})
+    void anImageInMemoryIsCopiedNeverShared(int type) {
+        BufferedImage image = type == BufferedImage.TYPE_BYTE_GRAY ? greyGradient() : rgbPattern(type);
+        int before = image.getRGB(2, 3);
+
+        DecodedImage decoded = ImageDecoder.fromBufferedImage(image);
+        decoded.pixels()[(3 * W + 2) * decoded.channels()] ^= (byte) 0xFF;
+
+        assertThat(image.getRGB(2, 3)).as("the caller's image, after its pixels were decoded and changed")
+                .isEqualTo(before);
+    }
+
+    @Test
+    void aSubImageDecodesToItsOwnPixelsNotItsParents() {
+        BufferedImage parent = rgbPattern(BufferedImage.TYPE_3BYTE_BGR);
+        DecodedImage decoded = ImageDecoder.fromBufferedImage(parent.getSubimage(2, 1, 3, 2));
+
+        assertThat(decoded.width()).isEqualTo(3);
+        assertThat(decoded.height()).isEqualTo(2);
+        for (int c = 0; c < 3; c++) {
+            assertThat(decoded.at(0, 0, c)).isEqualTo(rgbValue(2, 1, c));
+            assertThat(decoded.at(2, 1, c)).isEqualTo(rgbValue(4, 2, c));
+        }
+    }
+
     @Test
     void sixteenBitGreyPngKeepsTheHighByte() throws Exception {
         BufferedImage deep = new BufferedImage(W, H, BufferedImage.TYPE_USHORT_GRAY);

@@ -4,6 +4,7 @@ import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.bundle.ModelBundle;
 import dev.imageanomaly.trainer.TrainingJob;
 import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.export.Precision;
 import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import java.nio.file.Path;
@@ -70,6 +71,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-report", description = "skip the HTML training report (<bundle>/report/index.html)")
     boolean noReport;
 
+    @Option(names = "--quantize", paramLabel = "int8|fp16", converter = PrecisionConverter.class,
+            description = "export the network in INT8 (static, calibrated on the first "
+                    + Precision.CALIBRATION_SAMPLES + " training images; for CPUs) or FP16 (for GPUs) instead of "
+                    + "FP32; the threshold is calibrated on the converted graph")
+    Precision quantize = Precision.FP32;
+
+    static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<Precision> {
+        @Override
+        public Precision convert(String value) {
+            return Precision.parse(value);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         TrainingConfig config = model.config();
@@ -78,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
         String bundleName = name != null ? name : defaultName(modelKind);
         ModelBundle bundle = new TrainingJob(System.out, !noReport).run(images, new TrainingJob.Request(bundleName,
                 version != null ? version : TrainingJob.Request.timestampVersion(), out, config,
-                validationFraction, targetFpr));
+                validationFraction, targetFpr, quantize));
         System.out.println(bundle.directory());
         return 0;
     }

@@ -2,8 +2,6 @@ package dev.imageanomaly.trainer.export;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -36,8 +34,12 @@ public final class OnnxGraph {
      * {@code prefix} so they cannot collide with the names already there.
      */
     public static OnnxGraph extending(byte[] model, String prefix) {
+        return new OnnxGraph(parse(model).getGraph().toBuilder(), prefix);
+    }
+
+    static OnnxMl.ModelProto parse(byte[] model) {
         try {
-            return new OnnxGraph(OnnxMl.ModelProto.parseFrom(model).getGraph().toBuilder(), prefix);
+            return OnnxMl.ModelProto.parseFrom(model);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
         }
@@ -62,12 +64,8 @@ public final class OnnxGraph {
     }
 
     public String floats(String hint, float[] values, long... dims) {
-        ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(values);
         String name = unique(hint);
-        graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName(name)
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                .addAllDims(box(dims)).setRawData(ByteString.copyFrom(buf.array())).build());
+        graph.addInitializer(Tensors.floats(name, values, dims));
         return name;
     }
 

@@ -111,6 +111,17 @@ class TrainerCliTest {
     }
 
     @Test
+    void anUnknownQuantizationExits2NamingTheValidPrecisionsBeforeAnyTraining() {
+        Run run = cli("train", "--data", MNIST, "--kind", "conv-ae", "--quantize", "int4");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("unknown precision 'int4'").contains("fp32, int8, fp16")
+                .contains("--quantize");
+        assertThat(run.err()).doesNotContain("\tat ");
+        assertThat(run.out()).doesNotContain("epoch");
+    }
+
+    @Test
     void anUnknownProviderExits2NamingTheValidOnes(@TempDir Path dir) {
         Run run = cli("score", "--bundle", dir.toString(), "--input", MNIST, "--provider", "gpu");
 
@@ -323,6 +334,24 @@ class TrainerCliTest {
             assertThat(run.exit()).as(run.toString()).isZero();
             assertThat(run.out()).contains("| batch | images/s | ms/batch |").containsPattern("\\| 1 \\| \\d+ \\|")
                     .containsPattern("\\| 8 \\| \\d+ \\|");
+        }
+
+        @Test
+        void trainQuantizeInt8WritesAnInt8BundleThatBenchComparesWithTheFp32OneInOneTable() {
+            Run quantized = cli("train", "--data", MNIST, "--range", "0:600", "--kind", "ae", "--epochs", "2",
+                    "--batch-size", "32", "--latent", "16", "--out", work.resolve("models").toString(),
+                    "--name", "e2e", "--version", "int8", "--quantize", "int8", "--no-report");
+            Path int8 = work.resolve("models").resolve("e2e").resolve("int8");
+            Run bench = cli("bench", "--bundle", bundle.toString(), "--bundle", int8.toString(), "--input", MNIST,
+                    "--range", "0:100", "--batch-sizes", "1,8", "--seconds", "0.2", "--provider", "cpu");
+
+            assertThat(quantized.exit()).as(quantized.toString()).isZero();
+            assertThat(ModelBundle.load(int8).manifest().training()).containsEntry("precision", "int8")
+                    .containsEntry("int8CalibrationSamples", 540);
+            assertThat(bench.exit()).as(bench.toString()).isZero();
+            assertThat(bench.out()).contains("A: e2e v1 (ae, fp32)").contains("B: e2e int8 (ae, int8)")
+                    .contains("| batch | A images/s | A ms/batch | B images/s | B ms/batch | B / A |")
+                    .containsPattern("\\| 8 \\| \\d+ \\| [\\d.]+ \\| \\d+ \\| [\\d.]+ \\| [\\d.]+x \\|");
         }
     }
 
