@@ -186,6 +186,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return; // Kafka Streams makes no state folder when every store is in memory
+        }
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {
