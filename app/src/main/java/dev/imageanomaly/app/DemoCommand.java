@@ -56,7 +56,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--corrupt", defaultValue = "20", description = "broken records to stream (default: ${DEFAULT-VALUE})")
     int corrupt;
 
-    @Option(names = "--rate", defaultValue = "0",
+    // Paced like cameras by default, so the latency it prints is the service's; --rate 0 shows a burst queueing.
+    @Option(names = "--rate", defaultValue = "500",
             description = "events per second; 0 = all at once, a burst that queues (default: ${DEFAULT-VALUE})")
     double rate;
 
