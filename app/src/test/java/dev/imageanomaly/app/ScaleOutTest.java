@@ -89,12 +89,7 @@ class ScaleOutTest {
             assertThat(all.lost()).as("lost").isZero();
             assertThat(out.deadLetters()).hasSizeGreaterThanOrEqualTo(BROKEN);
             if (guarantee.equals("exactly_once_v2")) {
-                // Known defect, open: in 2 of 8 runs one event was scored twice here, by an
-                // instance that had just restored it from the buffer's changelog after a task moved
-                // (about 3 s after its first, committed score). Not yet explained, so one is allowed
-                // and the count printed (README, "Outages and scale"); the single-instance crash test
-                // and the rollout test still assert none under exactly_once_v2.
-                assertThat(all.duplicated()).as("duplicated").isLessThanOrEqualTo(1);
+                assertThat(all.duplicated()).as("duplicated").isZero();
                 assertThat(out.deadLetters()).hasSize(BROKEN);
             }
         }

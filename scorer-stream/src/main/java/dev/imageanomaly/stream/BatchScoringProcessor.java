@@ -84,10 +84,20 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         this.maxWait = maxWait;
     }
 
+    /**
+     * Starts a life of this processor. Kafka Streams re-initialises the same processor when its task
+     * resumes after a rebalance or is revived after a dirty close (the store then holds the last
+     * committed state), so nothing held from an earlier life is trusted: the batch is rebuilt from
+     * the store. A stale batch would score again events whose buffering was aborted and that are
+     * read again from the input, and would never score a restored event whose score was aborted.
+     */
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(ScoringTopology.PENDING_STORE);
+        batch.clear();
+        nextSequence = 0;
+        restored = false;
         Duration tick = Duration.ofMillis(Math.max(1, maxWait.toMillis() / 2));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
             restorePendingOnce();

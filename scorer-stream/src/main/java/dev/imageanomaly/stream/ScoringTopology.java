@@ -14,6 +14,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -45,23 +46,11 @@ public final class ScoringTopology {
     private ScoringTopology() {}
 
     static Topology build(ScorerConfig config, ModelRollout models, ScorerMetrics metrics, SchemaRegistry registry) {
-        InputSpec input = models.serving().live().manifest().input();
-        InputLimits limits = config.inputLimits(input);
-        Alerts alerts = new Alerts(config.severityRatios(), config.thumbnailMaxSide(), config.alertAttributesMaxBytes(),
-                config.outputMaxRecordBytes());
-        DeadLetters deadLetters = new DeadLetters(config.outputMaxRecordBytes(), limits.maxIdentifierBytes());
-        DriftWatch drift = new DriftWatch(config.driftSettings());
-        ShadowComparison shadowComparison = new ShadowComparison(config.shadowWindowSize());
-        registerWatchMetrics(metrics, drift, shadowComparison);
-
         Topology topology = new Topology();
         // Keys are read as bytes: a dead letter must carry the key exactly as it arrived.
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 config.imagesTopic());
-        topology.addProcessor(SCORER, () -> new BatchScoringProcessor(models,
-                new ImageEventDecoder(new ConfluentAvroDeserializer<>(registry, ImageEvent.class), input, limits),
-                alerts, deadLetters, drift, shadowComparison, metrics, config.batchMaxSize(), config.batchMaxWait()),
-                SOURCE);
+        topology.addProcessor(SCORER, scorers(config, models, metrics, registry), SOURCE);
         // The buffer holds one micro-batch per task: in memory, with its changelog making it durable (a
         // restarted task restores it from there). RocksDB would add nothing but its flushes on commit,
         // which stalled every partition of the thread. The cache absorbs an event's put and delete
@@ -82,6 +71,25 @@ public final class ScoringTopology {
         topology.addSink(DRIFT_SINK, config.driftTopic(), Serdes.String().serializer(),
                 avro(registry, DriftAlert.class), SCORER);
         return topology;
+    }
+
+    /**
+     * One scoring processor per task; the drift watch and the shadow comparison are shared by all, as
+     * they watch the whole stream.
+     */
+    static ProcessorSupplier<byte[], byte[], String, Object> scorers(ScorerConfig config, ModelRollout models,
+            ScorerMetrics metrics, SchemaRegistry registry) {
+        InputSpec input = models.serving().live().manifest().input();
+        InputLimits limits = config.inputLimits(input);
+        Alerts alerts = new Alerts(config.severityRatios(), config.thumbnailMaxSide(), config.alertAttributesMaxBytes(),
+                config.outputMaxRecordBytes());
+        DeadLetters deadLetters = new DeadLetters(config.outputMaxRecordBytes(), limits.maxIdentifierBytes());
+        DriftWatch drift = new DriftWatch(config.driftSettings());
+        ShadowComparison shadowComparison = new ShadowComparison(config.shadowWindowSize());
+        registerWatchMetrics(metrics, drift, shadowComparison);
+        return () -> new BatchScoringProcessor(models,
+                new ImageEventDecoder(new ConfluentAvroDeserializer<>(registry, ImageEvent.class), input, limits),
+                alerts, deadLetters, drift, shadowComparison, metrics, config.batchMaxSize(), config.batchMaxWait());
     }
 
     private static void registerWatchMetrics(ScorerMetrics metrics, DriftWatch drift, ShadowComparison shadow) {
