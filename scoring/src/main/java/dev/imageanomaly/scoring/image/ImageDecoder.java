@@ -12,6 +12,7 @@ import java.awt.image.PixelInterleavedSampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -41,6 +42,12 @@ public final class ImageDecoder {
         ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> new ImageRejectedException(
                 UNSUPPORTED_FORMAT, "bytes are not a PNG, JPEG, BMP or GIF image (" + bytes.length
                         + " bytes starting " + hexPrefix(bytes) + ")"));
+        if (format == ImageFormat.PNG) {
+            Optional<DecodedImage> plain = PlainPng.decode(bytes, maxPixels);
+            if (plain.isPresent()) {
+                return plain.get();
+            }
+        }
         // An in-memory stream: ImageIO.createImageInputStream would spool every image to a temp file.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name());
