@@ -116,15 +116,25 @@ final class BenchStreamCommand implements Callable<Integer> {
         ModelBundle bundle = ModelBundle.load(bundleOption.bundle());
         Path images = input != null ? input : DemoCommand.repoHome().resolve("data/mnist-10k-images-idx3-ubyte.gz");
         LoadedImages loaded = ImageSources.load(images, null);
+        if (jfr != null) {
+            Files.createDirectories(jfr);
+        }
         Path workDir = Files.createTempDirectory("bench-stream");
+        boolean finished = false;
         try (EmbeddedStack stack = EmbeddedStack.start()) {
             if (rates == null) {
                 drain(stack, bundle, loaded, workDir);
             } else {
                 openLoop(stack, bundle, loaded, workDir);
             }
+            finished = true;
         } finally {
-            DemoCommand.deleteRecursively(workDir);
+            if (finished) {
+                DemoCommand.deleteRecursively(workDir);
+            } else {
+                // A failure names a scorer's log in here: it must still be there to be read.
+                System.err.println("the scorers' logs are kept in " + workDir);
+            }
         }
         return 0;
     }

@@ -1,8 +1,8 @@
 package dev.imageanomaly.app;
 
-import java.io.File;
+import dev.imageanomaly.embedded.ChildJvm;
+import dev.imageanomaly.embedded.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,60 +21,52 @@ import java.util.Map;
  */
 final class ScorerProcess implements AutoCloseable {
 
-    private final Process process;
+    private final ChildJvm jvm;
     private final int httpPort;
-    private final Path log;
 
-    private ScorerProcess(Process process, int httpPort, Path log) {
-        this.process = process;
+    private ScorerProcess(ChildJvm jvm, int httpPort) {
+        this.jvm = jvm;
         this.httpPort = httpPort;
-        this.log = log;
     }
 
-    static ScorerProcess start(String name, Map<String, String> settings, String maxHeap) throws IOException {
+    static ScorerProcess start(String name, Map<String, String> settings, String maxHeap) {
         return start(name, settings, maxHeap, Path.of("target"));
     }
 
-    static ScorerProcess start(String name, Map<String, String> settings, String maxHeap, Path logDir)
-            throws IOException {
+    static ScorerProcess start(String name, Map<String, String> settings, String maxHeap, Path logDir) {
         return start(name, settings, maxHeap, logDir, List.of());
     }
 
     /** @param jvmOptions more options for the child JVM, e.g. to record a flight recording */
     static ScorerProcess start(String name, Map<String, String> settings, String maxHeap, Path logDir,
-            List<String> jvmOptions) throws IOException {
-        int port = freePort();
+            List<String> jvmOptions) {
+        int port = FreePorts.pick(1)[0];
         Map<String, String> all = new HashMap<>(settings);
         all.put("http.port", Integer.toString(port));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.imageanomaly.stream.ScorerApp"));
-        all.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().forEach(command::add);
+        List<String> args = new ArrayList<>(List.of("-Xmx" + maxHeap));
+        args.addAll(jvmOptions);
+        args.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.imageanomaly.stream.ScorerApp"));
+        all.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().forEach(args::add);
         Path log = logDir.resolve("scorer-" + name + ".log");
-        File logFile = log.toFile();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile).start();
-        return new ScorerProcess(p, port, log);
+        return new ScorerProcess(ChildJvm.launch("scorer " + name, args, Map.of(), Path.of("."), log), port);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    boolean isAlive() {
+        return jvm.isAlive();
     }
 
-    Process process() {
-        return process;
+    ProcessHandle handle() {
+        return jvm.handle();
     }
 
     Path log() {
-        return log;
+        return jvm.logFile();
     }
 
     /** Resident memory of the process (Linux {@code VmRSS}), or -1 where /proc cannot tell. */
     long residentBytes() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(jvm.pid()), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
@@ -89,15 +81,15 @@ final class ScorerProcess implements AutoCloseable {
     void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("scorer exited with " + process.exitValue() + "; see " + log);
+            if (!jvm.isAlive()) {
+                throw new IllegalStateException("scorer exited with " + jvm.exitValue() + "; see " + log());
             }
             if (status("/health/ready") == 200) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("scorer not ready within " + timeout + "; see " + log);
+        throw new IllegalStateException("scorer not ready within " + timeout + "; see " + log());
     }
 
     /** The HTTP status of {@code path}, or -1 when the scorer does not answer. */
@@ -131,16 +123,14 @@ final class ScorerProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(5)).build();
     }
 
-    void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor();
+    /** SIGKILL, as in a crash. */
+    void kill() {
+        jvm.kill();
     }
 
     /** SIGTERM, as an orchestrator stops a pod: the scorer closes cleanly. */
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(40, java.util.concurrent.TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+    public void close() {
+        jvm.stop(Duration.ofSeconds(40));
     }
 }

@@ -214,7 +214,7 @@ final class StreamBenchmark {
     }
 
     private static double cpuSeconds(List<ScorerProcess> scorers) {
-        return scorers.stream().mapToLong(s -> cpuNanos(s.process().toHandle())).sum() / 1e9;
+        return scorers.stream().mapToLong(s -> cpuNanos(s.handle())).sum() / 1e9;
     }
 
     private static long cpuNanos(ProcessHandle process) {

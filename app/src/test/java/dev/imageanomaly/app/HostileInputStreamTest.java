@@ -117,7 +117,7 @@ class HostileInputStreamTest {
             long badKinds = corpus.stream().filter(k -> !k.mustBeScored()).count();
             assertThat(out.deadLetters()).hasSize((int) (ROUNDS * badKinds));
 
-            assertThat(scorer.process().isAlive()).isTrue();
+            assertThat(scorer.isAlive()).isTrue();
             assertThat(scorer.metric("scorer_stream_thread_replacements_total")).as("threads replaced").isZero();
             assertThat(scorer.get("/metrics")).doesNotContain("scorer_records_skipped_total{")
                     .doesNotContain("scorer_outputs_dropped_total{");

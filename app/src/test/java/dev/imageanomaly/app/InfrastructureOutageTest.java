@@ -81,7 +81,7 @@ class InfrastructureOutageTest {
             assertThat(result.lost()).isZero();
             assertThat(result.duplicated()).isZero();
             assertThat(out.deadLetters()).isEmpty();
-            assertThat(scorer.process().isAlive()).isTrue();
+            assertThat(scorer.isAlive()).isTrue();
         }
     }
 

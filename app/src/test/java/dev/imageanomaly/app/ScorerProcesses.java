@@ -1,6 +1,5 @@
 package dev.imageanomaly.app;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,7 @@ final class ScorerProcesses implements AfterEachCallback {
 
     private final List<ScorerProcess> started = new ArrayList<>();
 
-    ScorerProcess start(String name, Map<String, String> settings, String maxHeap) throws IOException {
+    ScorerProcess start(String name, Map<String, String> settings, String maxHeap) {
         ScorerProcess scorer = ScorerProcess.start(name, settings, maxHeap);
         started.add(scorer);
         return scorer;
@@ -23,7 +22,7 @@ final class ScorerProcesses implements AfterEachCallback {
     }
 
     @Override
-    public void afterEach(ExtensionContext context) throws InterruptedException {
+    public void afterEach(ExtensionContext context) {
         for (ScorerProcess scorer : started) {
             scorer.kill();
         }

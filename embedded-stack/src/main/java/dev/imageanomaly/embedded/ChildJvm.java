@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Java child process with its output in a log file. Every live child is tracked so that a JVM
- * shutdown hook (ctrl-C on the demo, a test JVM exiting) destroys it: no orphan servers survive us.
+ * shutdown hook (ctrl-C on the demo or a benchmark, a test JVM exiting) destroys it: no orphan
+ * broker, registry or scorer survives us.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -41,7 +42,7 @@ final class ChildJvm {
     }
 
     /** Starts {@code java <jvmArgs...>} in {@code workDir}, stdout and stderr appended to {@code logFile}. */
-    static ChildJvm launch(String name, List<String> jvmArgs, Map<String, String> env, Path workDir, Path logFile) {
+    public static ChildJvm launch(String name, List<String> jvmArgs, Map<String, String> env, Path workDir, Path logFile) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary().toString());
         command.addAll(jvmArgs);
@@ -85,24 +86,29 @@ final class ChildJvm {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 
-    Path logFile() {
+    public Path logFile() {
         return logFile;
     }
 
+    /** The exit code; only for a child that is no longer alive. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** Asks the child to shut down (SIGTERM, so its shutdown hooks run), forcing it after {@code grace}. */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         process.destroy();
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -117,7 +123,7 @@ final class ChildJvm {
     }
 
     /** Kills the child at once (SIGKILL): no shutdown hooks, no flushing, as in a crash. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
@@ -128,7 +134,7 @@ final class ChildJvm {
     }
 
     /** The last lines of the child's log, formatted for an exception message. */
-    String describeLog() {
+    public String describeLog() {
         return "\n--- last lines of " + logFile + " ---\n" + tail(logFile, 40);
     }
 

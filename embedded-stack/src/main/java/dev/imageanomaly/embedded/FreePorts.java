@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Picks currently free TCP ports on the loopback interface. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
@@ -16,7 +16,7 @@ final class FreePorts {
      * chosen, so the same port is never returned twice; there is still a small window between
      * closing them and the child binding, which is acceptable for tests and demos.
      */
-    static int[] pick(int count) {
+    public static int[] pick(int count) {
         ServerSocket[] sockets = new ServerSocket[count];
         try {
             int[] ports = new int[count];
