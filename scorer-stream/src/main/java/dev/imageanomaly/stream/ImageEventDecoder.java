@@ -9,6 +9,7 @@ import dev.imageanomaly.scoring.image.DecodedImage;
 import dev.imageanomaly.scoring.image.ImageDecoder;
 import dev.imageanomaly.scoring.image.ImageFormat;
 import dev.imageanomaly.scoring.image.ImageRejectedException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -82,8 +83,7 @@ final class ImageEventDecoder {
     }
 
     private DecodedImage decodeImage(ImageEvent event) throws RejectedRecordException {
-        byte[] bytes = new byte[event.getImage().remaining()];
-        event.getImage().duplicate().get(bytes);
+        byte[] bytes = bytesOf(event.getImage());
         try {
             return switch (event.getEncoding()) {
                 case RAW_U8 -> ImageDecoder.decodeRaw(bytes, event.getWidth(), event.getHeight(), event.getChannels(),
@@ -98,6 +98,21 @@ final class ImageEventDecoder {
         } catch (ImageRejectedException e) {
             throw new RejectedRecordException(DeadLetterReason.valueOf(e.reason().name()), e.getMessage(), e);
         }
+    }
+
+    /**
+     * The image's bytes: Avro reads a bytes field of a new record (the deserializer never reuses
+     * one) into an array of exactly its size, which is taken as is (a raw image keeps it as its
+     * pixels; nothing writes to it); anything else is copied.
+     */
+    private static byte[] bytesOf(ByteBuffer image) {
+        if (image.hasArray() && image.arrayOffset() == 0 && image.position() == 0
+                && image.remaining() == image.array().length) {
+            return image.array();
+        }
+        byte[] bytes = new byte[image.remaining()];
+        image.duplicate().get(bytes);
+        return bytes;
     }
 
     /** A producer that says PNG and sends JPEG is broken (or lying): say so rather than guess. */
