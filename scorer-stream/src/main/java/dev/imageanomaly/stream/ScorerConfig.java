@@ -467,7 +467,9 @@ public final class ScorerConfig extends AbstractConfig {
             // Kafka Streams appends each stream thread's index to it.
             s.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, getString("instance.id"));
         }
-        // This topology has no global stores; enabling the handler there only silences Kafka 4.x's start-up warning.
+        // No global stores here: this only opts in to what Kafka 5.0 makes the default. Kafka 4.3
+        // still logs its warning once, from the StreamsConfig its partition assignor rebuilds from
+        // the consumer's settings, which do not carry this key.
         s.put("processing.exception.handler.global.enabled", true);
         // Buffered events go to the changelog with a little more than the input record's bytes, and
         // outputs are built to fit output.max.record.bytes: the producer must take both.
