@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -70,6 +71,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     private FloatBuffer inputs;
     private long nextSequence;
     private boolean restored;
+    private Cancellable ticks;
 
     BatchScoringProcessor(ModelRollout models, ImageEventDecoder decoder, Alerts alerts, DeadLetters deadLetters,
             DriftWatch drift, ShadowComparison shadowComparison, ScorerMetrics metrics, int maxBatch, Duration maxWait) {
@@ -99,12 +101,20 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         nextSequence = 0;
         restored = false;
         Duration tick = Duration.ofMillis(Math.max(1, maxWait.toMillis() / 2));
-        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
+        ticks = context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
             restorePendingOnce();
             if (!batch.isEmpty() && now - batch.get(0).pending().receivedAtMillis() >= maxWait.toMillis()) {
                 flush();
             }
         });
+    }
+
+    /** A task keeps its punctuations across a resume or a revival; the next life schedules its own. */
+    @Override
+    public void close() {
+        if (ticks != null) { // null when init failed
+            ticks.cancel();
+        }
     }
 
     /**

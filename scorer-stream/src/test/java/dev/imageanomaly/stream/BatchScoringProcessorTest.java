@@ -136,6 +136,16 @@ class BatchScoringProcessorTest {
         assertThat(scored()).containsExactly("a");
     }
 
+    @Test
+    void closingALifeCancelsItsBatchTimerForTheNextLifeSchedulesItsOwn() {
+        live(Map.of());
+
+        processor.close();
+
+        assertThat(context.scheduledPunctuators()).singleElement()
+                .satisfies(timer -> assertThat(timer.cancelled()).isTrue());
+    }
+
     /** One life of the processor: a new context over the store as restored from its changelog. */
     private void live(Map<Long, byte[]> restored) {
         context = new MockProcessorContext<>();
