@@ -98,6 +98,10 @@ public record TrainingConfig(
         public static NeighbourOptions defaults() {
             return new NeighbourOptions(4096, 5, 1, 0.5);
         }
+
+        public NeighbourOptions withNeighbours(int k) {
+            return new NeighbourOptions(codebookSize, k, blurSigma, lengthExponent);
+        }
     }
 
     /** The defaults of a kind; the batch size is the kind's own. */

@@ -48,8 +48,7 @@ class FindAnomaliesTest {
         Path out = work.resolve("out");
 
         long start = System.nanoTime();
-        Run run = cli("find-anomalies", "--input", folder.toString(), "--out", out.toString(), "--kind", "deep-ae",
-                "--epochs", "10");
+        Run run = cli("find-anomalies", "--input", folder.toString(), "--out", out.toString());
         double seconds = (System.nanoTime() - start) / 1e9;
 
         assertThat(run.exit()).as(run.toString()).isZero();
