@@ -88,10 +88,12 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
 
     /**
      * Starts a life of this processor. Kafka Streams re-initialises the same processor when its task
-     * resumes after a rebalance or is revived after a dirty close (the store then holds the last
-     * committed state), so nothing held from an earlier life is trusted: the batch is rebuilt from
-     * the store. A stale batch would score again events whose buffering was aborted and that are
-     * read again from the input, and would never score a restored event whose score was aborted.
+     * resumes after a rebalance, is revived after a dirty close, or comes back to this instance from
+     * being its standby (the store then holds what was last committed, by whichever instance), so
+     * nothing held from an earlier life is trusted: the batch is rebuilt from the store. A stale
+     * batch would score again events another instance has scored since, or whose buffering was
+     * aborted and which are read again; and the events in the store it does not know would never
+     * be scored.
      */
     @Override
     public void init(ProcessorContext<String, Object> context) {
