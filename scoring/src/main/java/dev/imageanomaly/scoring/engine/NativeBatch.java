@@ -77,7 +77,7 @@ final class NativeBatch {
         }
     }
 
-    private static int size(long[] shape) {
+    static int size(long[] shape) {
         int size = 1;
         for (long d : shape) {
             size = Math.multiplyExact(size, (int) d);

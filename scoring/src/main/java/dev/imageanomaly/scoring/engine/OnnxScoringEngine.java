@@ -50,11 +50,7 @@ public final class OnnxScoringEngine implements AutoCloseable {
         this.session = session;
         this.inputName = session.getInputNames().iterator().next();
         this.sampleShape = sampleShape;
-        int size = 1;
-        for (long d : sampleShape) {
-            size *= (int) d;
-        }
-        this.sampleSize = size;
+        this.sampleSize = NativeBatch.size(sampleShape);
         this.maxBatch = maxBatch;
         this.activeProvider = active;
         for (Map.Entry<String, NodeInfo> output : session.getOutputInfo().entrySet()) {
@@ -143,12 +139,7 @@ public final class OnnxScoringEngine implements AutoCloseable {
      * split.
      */
     public Map<String, float[]> run(float[] batch, int count, List<String> outputs) {
-        if (batch.length < (long) count * sampleSize) {
-            throw new IllegalArgumentException("batch holds " + batch.length + " floats, " + count + " samples need "
-                    + (long) count * sampleSize);
-        }
-        return run(count, (sample, input, offset) -> input.put(offset, batch, sample * sampleSize, sampleSize),
-                outputs);
+        return run(FloatBuffer.wrap(batch), count, outputs);
     }
 
     /**
