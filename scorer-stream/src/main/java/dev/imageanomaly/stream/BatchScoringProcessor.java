@@ -18,6 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -36,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * crash loses no buffered event: the restored store is scored on restart. Every input record leaves
  * as exactly one score or one dead letter (plus an alert when the score is above the threshold).
  *
+ * <p>Under load the model and the stream thread work side by side: a full batch is scored on a
+ * scoring thread while the stream thread decodes the next one, and its outputs are emitted, in
+ * order, by the stream thread as soon as it sees the scores (at the next record, tick or full
+ * batch). A batch flushed because its time is up is emitted at once, as nothing else is coming to
+ * overlap with. Until emitted, a batch's events are in the store like any other buffered event.
+ *
  * <p>No single record can stop the partition: whatever goes wrong while one record is decoded,
  * checked or turned into outputs makes that record a dead letter, and every output is built to fit
  * the size it will be sent under.
@@ -50,6 +59,17 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
      */
     private record Entry(long sequence, PendingImage pending, ImageEvent event, DecodedImage image) {}
 
+    /** A batch handed to the models: its events, the buffer holding their inputs, the models, its scores to come. */
+    private record Submitted(List<Entry> entries, FloatBuffer inputs, ModelRollout.Serving serving,
+            CompletableFuture<Scored> scored) {}
+
+    /**
+     * What the models made of a batch: the live scores, or why there are none; the shadow's scores,
+     * or why there are none (both null without a shadow); how long the live model took.
+     */
+    private record Scored(float[] live, RuntimeException liveFailure, float[] shadow, RuntimeException shadowFailure,
+            long liveNanos) {}
+
     private final ModelRollout models;
     private final ImageEventDecoder decoder;
     private final Alerts alerts;
@@ -59,22 +79,28 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     private final ScorerMetrics metrics;
     private final int maxBatch;
     private final Duration maxWait;
+    /** Where batches are scored; null: on the stream thread. */
+    private final Executor scoringThreads;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<Long, byte[]> store;
-    private final List<Entry> batch = new ArrayList<>();
+    private List<Entry> batch = new ArrayList<>();
     /**
      * The batch's model input, sample after sample, written as each event is accepted into native
      * memory that ONNX Runtime reads where it is (live and shadow model alike): no per-event array,
      * no copy when the batch is scored.
      */
     private FloatBuffer inputs;
+    /** The other input buffer: free, or the one the batch in flight is read from. */
+    private FloatBuffer spareInputs;
+    private Submitted inFlight;
     private long nextSequence;
     private boolean restored;
     private Cancellable ticks;
 
     BatchScoringProcessor(ModelRollout models, ImageEventDecoder decoder, Alerts alerts, DeadLetters deadLetters,
-            DriftWatch drift, ShadowComparison shadowComparison, ScorerMetrics metrics, int maxBatch, Duration maxWait) {
+            DriftWatch drift, ShadowComparison shadowComparison, ScorerMetrics metrics, int maxBatch, Duration maxWait,
+            Executor scoringThreads) {
         this.models = models;
         this.decoder = decoder;
         this.alerts = alerts;
@@ -84,6 +110,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         this.metrics = metrics;
         this.maxBatch = maxBatch;
         this.maxWait = maxWait;
+        this.scoringThreads = scoringThreads;
     }
 
     /**
@@ -99,23 +126,41 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(ScoringTopology.PENDING_STORE);
-        batch.clear();
+        batch = new ArrayList<>();
+        inFlight = null;
         nextSequence = 0;
         restored = false;
         Duration tick = Duration.ofMillis(Math.max(1, maxWait.toMillis() / 2));
         ticks = context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
             restorePendingOnce();
-            if (!batch.isEmpty() && now - batch.get(0).pending().receivedAtMillis() >= maxWait.toMillis()) {
-                flush();
+            if (inFlight != null && (inFlight.scored().isDone() || due(inFlight.entries(), now))) {
+                emitInFlight();
+            }
+            if (due(batch, now)) {
+                flush(false);
             }
         });
     }
 
-    /** A task keeps its punctuations across a resume or a revival; the next life schedules its own. */
+    /** Whether the oldest of these events has waited its longest: then it is scored and emitted, waiting for the model. */
+    private boolean due(List<Entry> entries, long now) {
+        return !entries.isEmpty() && now - entries.get(0).pending().receivedAtMillis() >= maxWait.toMillis();
+    }
+
+    /**
+     * A task keeps its punctuations across a resume or a revival; the next life schedules its own. A
+     * batch still being scored is waited for, so no scoring thread reads an input buffer after this
+     * life, and its scores are dropped: its events are still in the store, scored by the next life
+     * or by whichever instance takes the task.
+     */
     @Override
     public void close() {
         if (ticks != null) { // null when init failed
             ticks.cancel();
+        }
+        if (inFlight != null) {
+            inFlight.scored().join();
+            inFlight = null;
         }
     }
 
@@ -140,13 +185,14 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         if (!batch.isEmpty()) {
             log.info("task {}: restored {} buffered events from the state store; scoring them now",
                     context.taskId(), batch.size());
-            flush();
+            flush(false);
         }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         restorePendingOnce();
+        emitIfScored();
         metrics.eventsIn.inc();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         PendingImage pending = new PendingImage(record.key(), record.value(), record.timestamp(), meta.topic(),
@@ -154,10 +200,11 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         accept(pending, null);
     }
 
-    /** The input buffer, made at the first event (its size comes from the model). */
+    /** The input buffers, made at the first event (their size comes from the model). */
     private FloatBuffer inputs(int sampleSize) {
         if (inputs == null) {
             inputs = OnnxScoringEngine.directBuffer(maxBatch * sampleSize);
+            spareInputs = OnnxScoringEngine.directBuffer(maxBatch * sampleSize);
         }
         return inputs;
     }
@@ -202,7 +249,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         batch.add(entry);
         metrics.progress();
         if (batch.size() >= maxBatch) {
-            flush();
+            flush(true);
         }
     }
 
@@ -212,39 +259,98 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         }
     }
 
-    /** Scores the batch with one snapshot of the serving models, so it is scored wholly by one live model. */
-    private void flush() {
+    /**
+     * Hands the batch to the models, with one snapshot of the serving models, so it is scored wholly
+     * by one live model. A full batch is left scoring while the next fills; the batch scored before
+     * it is emitted meanwhile (outputs leave in input order), which frees its input buffer for the
+     * next batch.
+     */
+    private void flush(boolean full) {
+        Submitted previous = inFlight;
         ModelRollout.Serving serving = models.serving();
-        ImageAnomalyDetector live = serving.live();
-        int n = batch.size();
+        List<Entry> entries = batch;
+        FloatBuffer batchInputs = inputs;
+        Supplier<Scored> scoring = () -> score(serving, batchInputs, entries.size());
+        inFlight = new Submitted(entries, batchInputs, serving, scoringThreads == null
+                ? CompletableFuture.completedFuture(scoring.get())
+                : CompletableFuture.supplyAsync(scoring, scoringThreads));
+        batch = new ArrayList<>(maxBatch);
+        if (previous != null) {
+            emitBatch(previous);
+        }
+        inputs = spareInputs;
+        spareInputs = batchInputs;
+        if (!full || scoringThreads == null) {
+            emitInFlight();
+        }
+    }
+
+    /** Runs the live model, then the shadow, on a batch; on a scoring thread, touching nothing of the task's. */
+    private static Scored score(ModelRollout.Serving serving, FloatBuffer inputs, int n) {
         long start = System.nanoTime();
-        float[] scores;
+        float[] live;
         try {
-            scores = live.decisionFunction(inputs, n);
+            live = serving.live().decisionFunction(inputs, n);
         } catch (RuntimeException e) {
-            log.error("scoring a batch of {} failed; routing it to the dead-letter topic", n, e);
-            for (Entry entry : batch) {
-                deadLetter(entry.pending(), DeadLetterReason.SCORING_FAILED, e.getMessage(),
-                        Map.of("exception", e.getClass().getName()));
+            return new Scored(null, e, null, null, 0);
+        }
+        long liveNanos = System.nanoTime() - start;
+        if (serving.shadow() == null) {
+            return new Scored(live, null, null, null, liveNanos);
+        }
+        try {
+            return new Scored(live, null, serving.shadow().decisionFunction(inputs, n), null, liveNanos);
+        } catch (RuntimeException e) {
+            return new Scored(live, null, null, e, liveNanos);
+        }
+    }
+
+    /** Emits the batch in flight if its scores are ready; never waits. */
+    private void emitIfScored() {
+        if (inFlight != null && inFlight.scored().isDone()) {
+            emitInFlight();
+        }
+    }
+
+    /** Waits for the batch in flight, if any, and emits its outputs. */
+    private void emitInFlight() {
+        if (inFlight != null) {
+            Submitted submitted = inFlight;
+            inFlight = null;
+            emitBatch(submitted);
+        }
+    }
+
+    /** Waits for a batch's scores and emits its outputs. */
+    private void emitBatch(Submitted submitted) {
+        Scored scored = submitted.scored().join();
+        List<Entry> entries = submitted.entries();
+        int n = entries.size();
+        if (scored.liveFailure() != null) {
+            log.error("scoring a batch of {} failed; routing it to the dead-letter topic", n, scored.liveFailure());
+            for (Entry entry : entries) {
+                deadLetter(entry.pending(), DeadLetterReason.SCORING_FAILED, scored.liveFailure().getMessage(),
+                        Map.of("exception", scored.liveFailure().getClass().getName()));
                 store.delete(entry.sequence());
             }
-            batch.clear();
             return;
         }
-        metrics.scoringLatency.observe((System.nanoTime() - start) / 1e9);
+        ImageAnomalyDetector live = submitted.serving().live();
+        float[] scores = scored.live();
+        metrics.scoringLatency.observe(scored.liveNanos() / 1e9);
         metrics.batchSize.observe(n);
         Instant now = now();
         List<DriftWatch.Observation> observations = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Entry entry = batch.get(i);
+            Entry entry = entries.get(i);
             if (emit(entry, live, scores[i], now)) {
                 observations.add(new DriftWatch.Observation(entry.event().getSource(), scores[i],
                         entry.event().getEventTime()));
             }
             store.delete(entry.sequence());
         }
-        if (serving.shadow() != null) {
-            scoreByShadow(serving, inputs, scores, now);
+        if (submitted.serving().shadow() != null) {
+            emitShadow(submitted, scored, now);
         }
         for (DriftAlert alert : drift.observe(live.manifest(), observations, now)) {
             context.forward(new Record<>(alert.getSource(), (Object) alert, now.toEpochMilli()), ScoringTopology.DRIFT_SINK);
@@ -253,7 +359,6 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
                     alert.getStatistic(), String.format("%.3f", alert.getValue()), alert.getLevel(),
                     alert.getModelName(), alert.getModelVersion());
         }
-        batch.clear();
         metrics.progress();
     }
 
@@ -261,29 +366,29 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
      * The shadow's scores of the same batch, to their own topic and never to alerts; a shadow that
      * fails costs the live outputs nothing.
      */
-    private void scoreByShadow(ModelRollout.Serving serving, FloatBuffer inputs, float[] liveScores, Instant now) {
+    private void emitShadow(Submitted submitted, Scored scored, Instant now) {
+        ModelRollout.Serving serving = submitted.serving();
         ImageAnomalyDetector shadow = serving.shadow();
-        float[] shadowScores;
-        try {
-            shadowScores = shadow.decisionFunction(inputs, batch.size());
-        } catch (RuntimeException e) {
+        List<Entry> entries = submitted.entries();
+        if (scored.shadowFailure() != null) {
             metrics.shadowFailures.inc();
             log.warn("shadow model {} {} failed on a batch of {}", shadow.manifest().name(), shadow.manifest().version(),
-                    batch.size(), e);
+                    entries.size(), scored.shadowFailure());
             return;
         }
         shadowComparison.follow(serving);
-        for (int i = 0; i < batch.size(); i++) {
-            Entry entry = batch.get(i);
-            Prediction shadowPrediction = Prediction.of(shadowScores[i], shadow.threshold());
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            float shadowScore = scored.shadow()[i];
+            Prediction shadowPrediction = Prediction.of(shadowScore, shadow.threshold());
             AnomalyScore out = Scores.score(entry.event(), shadow.manifest(), shadowPrediction,
                     entry.pending().receivedAtMillis(), now);
             context.forward(new Record<>(entry.pending().keyText(), (Object) out, entry.pending().timestamp()),
                     ScoringTopology.SHADOW_SCORES_SINK);
-            shadowComparison.add(liveScores[i], serving.live().isAnomalous(liveScores[i]), shadowScores[i],
+            shadowComparison.add(scored.live()[i], serving.live().isAnomalous(scored.live()[i]), shadowScore,
                     shadowPrediction.anomalous());
         }
-        metrics.shadowScored.inc(batch.size());
+        metrics.shadowScored.inc(entries.size());
     }
 
     /**

@@ -10,6 +10,11 @@ import dev.imageanomaly.schemas.avro.DriftAlert;
 import dev.imageanomaly.schemas.avro.ImageEvent;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -87,9 +92,30 @@ public final class ScoringTopology {
         DriftWatch drift = new DriftWatch(config.driftSettings());
         ShadowComparison shadowComparison = new ShadowComparison(config.shadowWindowSize());
         registerWatchMetrics(metrics, drift, shadowComparison);
+        Executor scoringThreads = scoringThreads(config.batchScoringThreads());
         return () -> new BatchScoringProcessor(models,
                 new ImageEventDecoder(new ConfluentAvroDeserializer<>(registry, ImageEvent.class), input, limits),
-                alerts, deadLetters, drift, shadowComparison, metrics, config.batchMaxSize(), config.batchMaxWait());
+                alerts, deadLetters, drift, shadowComparison, metrics, config.batchMaxSize(), config.batchMaxWait(),
+                scoringThreads);
+    }
+
+    /**
+     * The threads all tasks' batches are scored on, or null to score on the stream threads. Daemon
+     * threads that end when idle, so a topology owns no threads that must be closed with it.
+     */
+    private static Executor scoringThreads(int count) {
+        if (count == 0) {
+            return null;
+        }
+        AtomicInteger made = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(count, count, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "batch-scoring-" + made.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static void registerWatchMetrics(ScorerMetrics metrics, DriftWatch drift, ShadowComparison shadow) {

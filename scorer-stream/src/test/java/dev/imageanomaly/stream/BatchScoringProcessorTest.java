@@ -137,6 +137,23 @@ class BatchScoringProcessorTest {
     }
 
     @Test
+    void aTaskClosedWhileABatchIsWithTheModelScoresThatBatchInItsNextLifeOnce() {
+        live(Map.of());
+        for (int i = 0; i < 4; i++) { // a full batch: handed to the scoring thread
+            receive(i, "e" + i);
+        }
+        Map<Long, byte[]> committed = commit();
+
+        processor.close();
+        assertThat(scored()).as("the scores of a life that ended are dropped").isEmpty();
+        live(committed);
+        waitOutTheBatch();
+
+        assertThat(scored()).containsExactly("e0", "e1", "e2", "e3");
+        assertThat(commit()).as("emitted events leave the store").isEmpty();
+    }
+
+    @Test
     void closingALifeCancelsItsBatchTimerForTheNextLifeSchedulesItsOwn() {
         live(Map.of());
 
