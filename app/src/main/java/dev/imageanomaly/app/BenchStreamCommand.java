@@ -49,6 +49,11 @@ final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--events", defaultValue = "20000", description = "drain mode: events to publish (default: ${DEFAULT-VALUE})")
     int events;
 
+    @Option(names = "--drain-warmup", defaultValue = "0.25",
+            description = "drain mode: share of the events each pipeline drains before the clock starts, so a fresh"
+                    + " scorer JVM's JIT compilation is not timed (default: ${DEFAULT-VALUE})")
+    double drainWarmup;
+
     @Option(names = "--instances", split = ",", defaultValue = "1",
             description = "drain mode: scorer instance counts to run, e.g. 1,2,3 (default: ${DEFAULT-VALUE})")
     List<Integer> instances;
@@ -113,6 +118,9 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(drainWarmup >= 0 && drainWarmup < 1)) {
+            throw new IllegalArgumentException("--drain-warmup is a share of the events in [0, 1), not " + drainWarmup);
+        }
         ModelBundle bundle = ModelBundle.load(bundleOption.bundle());
         Path images = input != null ? input : DemoCommand.repoHome().resolve("data/mnist-10k-images-idx3-ubyte.gz");
         LoadedImages loaded = ImageSources.load(images, null);
@@ -141,7 +149,7 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     private void drain(EmbeddedStack stack, ModelBundle bundle, LoadedImages loaded, Path workDir) throws Exception {
         String topic = "bench-images";
-        StreamBenchmark bench = new StreamBenchmark(stack, topic, partitions, threads, workDir, this::jvmOptions);
+        StreamBenchmark bench = new StreamBenchmark(stack, topic, partitions, threads, workDir, this::jvmOptions, drainWarmup);
         System.out.printf("publishing %d events to %s (%d partitions) ...%n", events, topic, partitions);
         bench.fill(loaded.images(), events);
         List<StreamBenchmark.Row> rows = new ArrayList<>();
