@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
@@ -323,7 +324,17 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
 
     /** Waits for a batch's scores and emits its outputs. */
     private void emitBatch(Submitted submitted) {
-        Scored scored = submitted.scored().join();
+        Scored scored;
+        try {
+            scored = submitted.scored().join();
+        } catch (CompletionException e) {
+            // Only an Error gets here (score catches the rest). Thrown as itself, it fails the stream
+            // thread as it would have on it; the batch's events are still in the store for the next.
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
         List<Entry> entries = submitted.entries();
         int n = entries.size();
         if (scored.liveFailure() != null) {
