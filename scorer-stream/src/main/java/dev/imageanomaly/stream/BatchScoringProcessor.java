@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * crash loses no buffered event: the restored store is scored on restart. Every input record leaves
  * as exactly one score or one dead letter (plus an alert when the score is above the threshold).
  *
- * <p>Under load the model and the stream thread work side by side: a full batch is scored on a
- * scoring thread while the stream thread decodes the next one, and its outputs are emitted, in
+ * <p>With scoring threads ({@code batch.scoring.threads}) the model and the stream thread work side
+ * by side: a full batch is scored on a scoring thread while the stream thread decodes the next one, and its outputs are emitted, in
  * order, by the stream thread as soon as it sees the scores (at the next record, tick or full
  * batch). A batch flushed because its time is up is emitted at once, as nothing else is coming to
  * overlap with. Until emitted, a batch's events are in the store like any other buffered event.

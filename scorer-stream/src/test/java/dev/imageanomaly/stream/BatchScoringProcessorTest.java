@@ -60,8 +60,10 @@ class BatchScoringProcessorTest {
 
     @BeforeEach
     void processor() {
+        // The model on a scoring thread: the mode with a batch in flight across a life's end.
         ScorerConfig config = ScorerConfig.load(null, Map.of(), Map.of("batch.max.size", "4",
-                "batch.max.wait.ms", Long.toString(MAX_WAIT.toMillis()), "model.bundle", bundles.toString()));
+                "batch.max.wait.ms", Long.toString(MAX_WAIT.toMillis()), "model.bundle", bundles.toString(),
+                "batch.scoring.threads", "1"));
         ScorerMetrics metrics = new ScorerMetrics();
         models = ModelRollout.start(bundle, config.modelShadow(), EngineOptions.cpu(), Duration.ofHours(1), metrics);
         processor = (BatchScoringProcessor) ScoringTopology.scorers(config, models, metrics, registry).get();

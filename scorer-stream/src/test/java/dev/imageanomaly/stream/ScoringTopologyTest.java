@@ -95,7 +95,7 @@ class ScoringTopologyTest {
     private void start(Map<String, String> settings, InMemorySchemaRegistry schemas, Path model) {
         // Batches are scored on the stream thread unless a test says otherwise, so a full batch's
         // outputs are there when the record that filled it has been piped (Batching specifies the
-        // overlapped mode the service runs by default).
+        // overlapped mode, batch.scoring.threads 1).
         Map<String, String> all = new HashMap<>(Map.of("batch.max.size", Integer.toString(MAX_BATCH),
                 "batch.max.wait.ms", Long.toString(MAX_WAIT.toMillis()), "state.dir", stateDir.toString(),
                 "model.bundle", bundles.toString(), "batch.scoring.threads", "0"));
