@@ -35,9 +35,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * pipeline drains until its committed input offsets reach the end; the clock, and the CPU it and the
  * broker spend, count from when a set share of the events is committed: a fresh scorer JVM spends
  * its first seconds compiling itself (on 2 cores the JIT compilers took 0.5-0.7 of a core for the
- * first ~15 s of a scorer's life), and a service runs long after that. Beside the scorer, its two ceilings in the same run: a
- * Kafka Streams pass-through of the same records (what Kafka allows on this machine) and ONNX
- * Runtime alone scoring the same images at the same batch size on one thread (what the model allows).
+ * first ~15 s of a scorer's life), and a service runs long after that. Beside the scorer, its two
+ * ceilings in the same run: a Kafka Streams pass-through of the same records (what Kafka allows on
+ * this machine) and ONNX Runtime alone scoring the same images at the same batch size on one thread
+ * (what the model allows).
  * Scorers run as their own JVMs, one or several (the same application id, sharing the partitions).
  */
 final class StreamBenchmark {

@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * as exactly one score or one dead letter (plus an alert when the score is above the threshold).
  *
  * <p>With scoring threads ({@code batch.scoring.threads}) the model and the stream thread work side
- * by side: a full batch is scored on a scoring thread while the stream thread decodes the next one, and its outputs are emitted, in
- * order, by the stream thread as soon as it sees the scores (at the next record, tick or full
- * batch). A batch flushed because its time is up is emitted at once, as nothing else is coming to
- * overlap with. Until emitted, a batch's events are in the store like any other buffered event.
+ * by side: a full batch is scored on a scoring thread while the stream thread decodes the next one,
+ * and its outputs are emitted, in order, by the stream thread as soon as it sees the scores (at the
+ * next record, tick or full batch). A batch flushed because its time is up is emitted at once, as
+ * nothing else is coming to overlap with. Until emitted, a batch's events are in the store like any
+ * other buffered event.
  *
  * <p>No single record can stop the partition: whatever goes wrong while one record is decoded,
  * checked or turned into outputs makes that record a dead letter, and every output is built to fit
@@ -92,7 +93,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
      * no copy when the batch is scored.
      */
     private FloatBuffer inputs;
-    /** The other input buffer: free, or the one the batch in flight is read from. */
+    /** The other input buffer: free, or read by the batch in flight; without scoring threads the same one. */
     private FloatBuffer spareInputs;
     private Submitted inFlight;
     private long nextSequence;
@@ -201,11 +202,14 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         accept(pending, null);
     }
 
-    /** The input buffers, made at the first event (their size comes from the model). */
+    /**
+     * The input buffers, made at the first event (their size comes from the model). A second one
+     * only with scoring threads: on the stream thread a batch is emitted before the next one fills.
+     */
     private FloatBuffer inputs(int sampleSize) {
         if (inputs == null) {
             inputs = OnnxScoringEngine.directBuffer(maxBatch * sampleSize);
-            spareInputs = OnnxScoringEngine.directBuffer(maxBatch * sampleSize);
+            spareInputs = scoringThreads == null ? inputs : OnnxScoringEngine.directBuffer(maxBatch * sampleSize);
         }
         return inputs;
     }
