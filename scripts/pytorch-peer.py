@@ -148,6 +148,62 @@ def read_graph(path):
     return nodes, constants, [i for i in inputs if i not in constants], outputs
 
 
+# --- the network as a user writes it -------------------------------------------------------------
+
+def _phase_taps(phase, factor, kernel):
+    """For one output phase of a size-keeping kernel after upsampling: the input offset of each tap."""
+    pad = (kernel - 1) // 2
+    return [(phase + d - pad) // factor for d in range(kernel)]
+
+
+def _fold_matrix(factor, kernel):
+    """Maps a kernel (k*k, row-major) to its f*f phase kernels, stacked: the exporter's folding."""
+    rows = []
+    for a in range(factor):
+        ra = _phase_taps(a, factor, kernel)
+        for b in range(factor):
+            rb = _phase_taps(b, factor, kernel)
+            for r in range(ra[0], ra[-1] + 1):
+                for c in range(rb[0], rb[-1] + 1):
+                    rows.append([float(ra[dy] == r and rb[dx] == c) for dy in range(kernel) for dx in range(kernel)])
+    return np.array(rows)
+
+
+def unfold_sub_pixel(nodes, constants):
+    """The exporter writes `nearest upsampling, then convolution` as one convolution per output phase
+    joined by DepthToSpace (SubPixelConv.java: same function, fewer multiply-adds). A user writes the
+    upsampling and the convolution, so that is what the peer runs (and trains): each such group is
+    turned back into Resize + Conv, the original kernel recovered from the phase kernels."""
+    producer = {n["outputs"][0]: n for n in nodes}
+    for d2s in [n for n in nodes if n["op"] == "DepthToSpace"]:
+        concat = producer[d2s["inputs"][0]]
+        convs = [producer[i] for i in concat["inputs"]]
+        factor = d2s["attrs"]["blocksize"]
+        phases = [constants[c["inputs"][1]] for c in convs]
+        filters, channels = phases[0].shape[:2]
+        sizes = [p.shape[2] * p.shape[3] for p in phases]
+        kernel = next(k for k in range(1, 2 * factor * max(p.shape[2] for p in phases) + 2, 2)
+                      if _fold_matrix(factor, k).shape[0] == sum(sizes))
+        stacked = np.concatenate([p.reshape(filters * channels, -1) for p in phases], axis=1)
+        fold = _fold_matrix(factor, kernel)
+        weight = stacked @ np.linalg.pinv(fold).T
+        if np.abs(weight @ fold.T - stacked).max() > 1e-4:
+            raise ValueError("a DepthToSpace group is not an upsampled convolution")
+        weight_name, scales_name = d2s["outputs"][0] + "_weight", d2s["outputs"][0] + "_scales"
+        constants[weight_name] = weight.reshape(filters, channels, kernel, kernel).astype(np.float32)
+        constants[scales_name] = np.array([1, 1, factor, factor], dtype=np.float32)
+        upsampled = d2s["outputs"][0] + "_upsampled"
+        pad = (kernel - 1) // 2
+        group = [d2s, concat] + convs
+        at = min(nodes.index(n) for n in group)
+        nodes[:] = [n for n in nodes if all(n is not g for g in group)]
+        nodes[at:at] = [
+            {"op": "Resize", "inputs": [convs[0]["inputs"][0], "", scales_name], "outputs": [upsampled],
+             "attrs": {"mode": "nearest", "coordinate_transformation_mode": "asymmetric"}},
+            {"op": "Conv", "inputs": [upsampled, weight_name, convs[0]["inputs"][2]], "outputs": d2s["outputs"],
+             "attrs": {"pads": [pad, pad, pad, pad]}}]
+
+
 # --- the network, as PyTorch eager calls -----------------------------------------------------------
 
 class Network(torch.nn.Module):
@@ -156,6 +212,7 @@ class Network(torch.nn.Module):
     def __init__(self, path):
         super().__init__()
         self.nodes, constants, inputs, self.outputs = read_graph(path)
+        unfold_sub_pixel(self.nodes, constants)
         self.input = inputs[0]
         self.weights = torch.nn.ParameterDict()
         self.constants = {}

@@ -24,7 +24,10 @@ public final class Fp16Converter {
     /** The layers: always FP16, on every input (data, weight, bias). */
     private static final Set<String> LAYERS = Set.of("Conv", "Gemm");
     /** Ops that stay FP16 when their first input (the data; the rest are shapes and scales) is. */
-    private static final Set<String> FOLLOWERS = Set.of("Relu", "LeakyRelu", "Sigmoid", "Resize", "Flatten", "Reshape");
+    private static final Set<String> FOLLOWERS = Set.of("Relu", "LeakyRelu", "Sigmoid", "Resize", "Flatten", "Reshape",
+            "DepthToSpace");
+    /** Ops whose every input is data: FP16 when all of them are. */
+    private static final Set<String> JOINS = Set.of("Concat");
 
     private final OnnxMl.GraphProto graph;
     private final Map<String, TensorProto> floatConstants = new HashMap<>();
@@ -56,14 +59,15 @@ public final class Fp16Converter {
     private OnnxMl.GraphProto rewrite() {
         for (NodeProto node : graph.getNodeList()) {
             boolean layer = LAYERS.contains(node.getOpType());
-            boolean inHalf = layer || (FOLLOWERS.contains(node.getOpType()) && half.contains(node.getInput(0)));
+            boolean join = JOINS.contains(node.getOpType()) && half.containsAll(node.getInputList());
+            boolean inHalf = layer || join || (FOLLOWERS.contains(node.getOpType()) && half.contains(node.getInput(0)));
             NodeProto.Builder b = node.toBuilder();
             for (int i = 0; i < b.getInputCount(); i++) {
                 String in = b.getInput(i);
                 if (in.isEmpty()) {
                     continue;
                 }
-                if (inHalf && (layer || i == 0)) {
+                if (inHalf && (layer || join || i == 0)) {
                     b.setInput(i, asHalf(in));
                 } else if (half.contains(in)) {
                     b.setInput(i, asFloat(in));

@@ -25,7 +25,15 @@ public final class LayerExporter {
         }
         String x = input;
         for (int i = 0; i < layers.size(); i++) {
-            x = export(g, layers.get(i), children.get(i), x);
+            if (layers.get(i) instanceof Layer.Upsample up && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof Layer.Conv conv && SubPixelConv.applies(conv)) {
+                Block convBlock = children.get(i + 1);
+                x = SubPixelConv.export(g, up.factor(), conv, parameter(convBlock, "weight").toFloatArray(),
+                        parameter(convBlock, "bias").toFloatArray(), x);
+                i++;
+            } else {
+                x = export(g, layers.get(i), children.get(i), x);
+            }
         }
         return x;
     }
@@ -61,11 +69,15 @@ public final class LayerExporter {
     }
 
     private static String weight(OnnxGraph g, Block block) {
-        return tensor(g, "weight", block.getParameters().get("weight").getArray());
+        return tensor(g, "weight", parameter(block, "weight"));
     }
 
     private static String bias(OnnxGraph g, Block block) {
-        return tensor(g, "bias", block.getParameters().get("bias").getArray());
+        return tensor(g, "bias", parameter(block, "bias"));
+    }
+
+    private static NDArray parameter(Block block, String name) {
+        return block.getParameters().get(name).getArray();
     }
 
     static String tensor(OnnxGraph g, String hint, NDArray array) {
