@@ -16,6 +16,7 @@ import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,17 +36,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decode, buffer, score in micro-batches, emit. Every accepted event is written to a logged state
- * store before its input offset can be committed and deleted only when its score is emitted, so a
- * crash loses no buffered event: the restored store is scored on restart. Every input record leaves
- * as exactly one score or one dead letter (plus an alert when the score is above the threshold).
+ * Decode, buffer, score in micro-batches, emit. An accepted event is held in memory; if Kafka
+ * Streams is about to commit past it before its outputs are sent, it is written to a logged state
+ * store first ({@link PreCommitHook}), and deleted from there once its outputs are sent. So a crash
+ * loses no buffered event (the restored store is scored on restart), while the events emitted
+ * before the next commit, most of them, never touch the store. Every input record leaves as
+ * exactly one score or one dead letter (plus an alert when the score is above the threshold).
  *
  * <p>With scoring threads ({@code batch.scoring.threads}) the model and the stream thread work side
  * by side: a full batch is scored on a scoring thread while the stream thread decodes the next one,
  * and its outputs are emitted, in order, by the stream thread as soon as it sees the scores (at the
  * next record, tick or full batch). A batch flushed because its time is up is emitted at once, as
- * nothing else is coming to overlap with. Until emitted, a batch's events are in the store like any
- * other buffered event.
+ * nothing else is coming to overlap with. Until emitted, a batch's events are buffered like any
+ * other's.
  *
  * <p>No single record can stop the partition: whatever goes wrong while one record is decoded,
  * checked or turned into outputs makes that record a dead letter, and every output is built to fit
@@ -86,6 +89,8 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<Long, byte[]> store;
+    /** Buffered events not in the store: accepted since the last commit, in order. */
+    private Map<Long, PendingImage> heldInMemory = new LinkedHashMap<>();
     private List<Entry> batch = new ArrayList<>();
     /**
      * The batch's model input, sample after sample, written as each event is accepted into native
@@ -128,6 +133,9 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(ScoringTopology.PENDING_STORE);
+        PreCommitHook hook = context.getStateStore(ScoringTopology.COMMIT_HOOK_STORE);
+        hook.beforeCommit(this::persistHeld);
+        heldInMemory = new LinkedHashMap<>();
         batch = new ArrayList<>();
         inFlight = null;
         nextSequence = 0;
@@ -144,6 +152,24 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         });
     }
 
+    /**
+     * Kafka Streams is about to commit past the events held in memory: they go to the store, and so
+     * to its changelog, before the commit. A life that ends before emitting them (its task moves,
+     * the instance stops) leaves them there for the next. Runs after this life's {@link #close} when
+     * a task is suspended, which closes the processor first.
+     */
+    private void persistHeld() {
+        heldInMemory.forEach((sequence, pending) -> store.put(sequence, pending.toBytes()));
+        heldInMemory.clear();
+    }
+
+    /** The event's outputs are sent: it leaves the buffer, and the store if a commit put it there. */
+    private void release(long sequence) {
+        if (heldInMemory.remove(sequence) == null) {
+            store.delete(sequence);
+        }
+    }
+
     /** Whether the oldest of these events has waited its longest: then it is scored and emitted, waiting for the model. */
     private boolean due(List<Entry> entries, long now) {
         return !entries.isEmpty() && now - entries.get(0).pending().receivedAtMillis() >= maxWait.toMillis();
@@ -152,8 +178,8 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     /**
      * A task keeps its punctuations across a resume or a revival; the next life schedules its own. A
      * batch still being scored is waited for, so no scoring thread reads an input buffer after this
-     * life, and its scores are dropped: its events are still in the store, scored by the next life
-     * or by whichever instance takes the task.
+     * life, and its scores are dropped: its events go to the store at the commit that follows (or
+     * are read again if none does), to be scored by the next life or whichever instance takes the task.
      */
     @Override
     public void close() {
@@ -217,7 +243,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     /**
      * Decodes and checks one record and adds it to the batch, or dead-letters it; a batch that is
      * full then is scored. A record coming from the store already has its sequence; a new one is
-     * written to the store under the next.
+     * held in memory under the next.
      */
     private void accept(PendingImage pending, Long storedSequence) {
         Entry entry;
@@ -248,7 +274,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
             return;
         }
         if (storedSequence == null) {
-            store.put(entry.sequence(), pending.toBytes());
+            heldInMemory.put(entry.sequence(), pending);
             nextSequence++;
         }
         batch.add(entry);
@@ -333,7 +359,8 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
             scored = submitted.scored().join();
         } catch (CompletionException e) {
             // Only an Error gets here (score catches the rest). Thrown as itself, it fails the stream
-            // thread as it would have on it; the batch's events are still in the store for the next.
+            // thread as it would have on it; the next reads the batch's events again from the last
+            // commit (or from the store, for those a commit caught).
             if (e.getCause() instanceof Error error) {
                 throw error;
             }
@@ -346,7 +373,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
             for (Entry entry : entries) {
                 deadLetter(entry.pending(), DeadLetterReason.SCORING_FAILED, scored.liveFailure().getMessage(),
                         Map.of("exception", scored.liveFailure().getClass().getName()));
-                store.delete(entry.sequence());
+                release(entry.sequence());
             }
             return;
         }
@@ -362,7 +389,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
                 observations.add(new DriftWatch.Observation(entry.event().getSource(), scores[i],
                         entry.event().getEventTime()));
             }
-            store.delete(entry.sequence());
+            release(entry.sequence());
         }
         if (submitted.serving().shadow() != null) {
             emitShadow(submitted, scored, now);

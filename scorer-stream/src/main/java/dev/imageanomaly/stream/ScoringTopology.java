@@ -42,6 +42,7 @@ public final class ScoringTopology {
     static final String SOURCE = "images-source";
     static final String SCORER = "batch-scorer";
     static final String PENDING_STORE = "pending-images";
+    static final String COMMIT_HOOK_STORE = "pending-images-commit-hook";
     static final String SCORES_SINK = "scores-sink";
     static final String ALERTS_SINK = "alerts-sink";
     static final String DEAD_LETTER_SINK = "dead-letter-sink";
@@ -56,15 +57,17 @@ public final class ScoringTopology {
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 config.imagesTopic());
         topology.addProcessor(SCORER, scorers(config, models, metrics, registry), SOURCE);
-        // The buffer holds one micro-batch per task: in memory, with its changelog making it durable (a
-        // restarted task restores it from there). RocksDB would add nothing but its flushes on commit,
-        // which stalled every partition of the thread. The cache absorbs an event's put and delete
-        // within one commit interval, so most events never reach the changelog at all.
+        // The buffered events a commit catches: in memory, with its changelog making it durable (a
+        // restarted task restores it from there). The processor writes an event here only when a
+        // commit is about to pass it unscored (the hook); most events are emitted before that and never
+        // reach the store. RocksDB would add nothing but its flushes on commit, which stalled every
+        // partition of the thread; a cache cost a quarter of the stream thread, as much as decoding.
         // The changelog must take the largest input the scorer accepts, whatever the broker's default.
         Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(config.changelogMaxRecordBytes()));
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                Serdes.Long(), Serdes.ByteArray()).withLoggingEnabled(changelog).withCachingEnabled(), SCORER);
+                Serdes.Long(), Serdes.ByteArray()).withLoggingEnabled(changelog).withCachingDisabled(), SCORER);
+        topology.addStateStore(PreCommitHook.builder(COMMIT_HOOK_STORE), SCORER);
         topology.addSink(SCORES_SINK, config.scoresTopic(), Serdes.String().serializer(),
                 avro(registry, AnomalyScore.class), SCORER);
         topology.addSink(ALERTS_SINK, config.alertsTopic(), Serdes.String().serializer(),

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scoring processor where it lives, punctuations fired by hand, across the lives Kafka Streams
+ * The scoring processor where it lives, punctuations and commits fired by hand, across the lives Kafka Streams
  * gives one processor: when its task is suspended in a rebalance and resumed, or closed dirty under
  * exactly-once and revived, or recycled into a standby and later back into an active task, the same
  * processor is initialised again over a store holding what was last committed (by whichever
@@ -51,6 +51,7 @@ class BatchScoringProcessorTest {
     private BatchScoringProcessor processor;
     private MockProcessorContext<String, Object> context;
     private KeyValueStore<Long, byte[]> store;
+    private PreCommitHook hook;
     private long now = 1_000_000;
 
     @BeforeAll
@@ -89,7 +90,47 @@ class BatchScoringProcessorTest {
         receive(4, "e");
 
         assertThat(scored()).containsExactly("c", "d");
-        assertThat(store.get(4L)).as("e, buffered after the restored sequences").isNotNull();
+        assertThat(commit()).as("e, buffered after the restored sequences").containsOnlyKeys(4L);
+    }
+
+    @Test
+    void eventsEmittedBeforeTheNextCommitNeverTouchTheStore() {
+        live(Map.of());
+        receive(0, "a");
+        receive(1, "b");
+        assertThat(store.approximateNumEntries()).as("buffered, not stored").isZero();
+
+        waitOutTheBatch();
+
+        assertThat(scored()).containsExactly("a", "b");
+        assertThat(commit()).isEmpty();
+    }
+
+    @Test
+    void aCommitWritesTheEventsItCatchesUnscoredToTheStoreAndTheirOutputsTakeThemOut() {
+        live(Map.of());
+        receive(0, "a");
+        receive(1, "b");
+
+        assertThat(commit()).containsOnlyKeys(0L, 1L);
+        receive(2, "c");
+        waitOutTheBatch();
+
+        assertThat(scored()).containsExactly("a", "b", "c");
+        assertThat(commit()).isEmpty();
+    }
+
+    @Test
+    void aBatchWithTheModelWhenACommitComesIsWrittenToTheStoreLikeAnyBufferedEvent() {
+        live(Map.of());
+        for (int i = 0; i < 4; i++) { // a full batch: handed to the scoring thread
+            receive(i, "e" + i);
+        }
+
+        assertThat(commit()).containsOnlyKeys(0L, 1L, 2L, 3L);
+        waitOutTheBatch();
+        assertThat(scored()).containsExactly("e0", "e1", "e2", "e3");
+        assertThat(commit()).isEmpty();
     }
 
     @Test
@@ -174,11 +215,15 @@ class BatchScoringProcessorTest {
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         restored.forEach(store::put);
+        hook = PreCommitHook.builder(ScoringTopology.COMMIT_HOOK_STORE).build();
+        hook.init(context.getStateStoreContext(), hook);
+        context.addStateStore(hook);
         processor.init(context);
     }
 
-    /** What a commit makes durable: the store as it is now. */
+    /** A commit, as Kafka Streams makes it: the hook first, then what the store holds is durable. */
     private Map<Long, byte[]> commit() {
+        hook.flushCache();
         Map<Long, byte[]> snapshot = new TreeMap<>();
         try (var all = store.all()) {
             all.forEachRemaining(kv -> snapshot.put(kv.key, kv.value));

@@ -349,6 +349,21 @@ class ScoringTopologyTest {
     @Nested
     class Restore {
 
+        /** Kafka Streams runs the pre-commit hook (an internal interface, CachedStateStore): an upgrade that stops fails here. */
+        @Test
+        void eventsStillBufferedWhenKafkaStreamsCommitsAreInTheStoreUntilScored() {
+            start(Map.of());
+            send("e0", 10); // the test driver commits after every record
+            send("e1", 10);
+
+            KeyValueStore<Long, byte[]> store = driver.getKeyValueStore(ScoringTopology.PENDING_STORE);
+            assertThat(store.approximateNumEntries()).isEqualTo(2);
+            driver.advanceWallClockTime(MAX_WAIT);
+
+            assertThat(scores.readValuesToList()).extracting(AnomalyScore::getEventId).containsExactly("e0", "e1");
+            assertThat(store.approximateNumEntries()).isZero();
+        }
+
         @Test
         void eventsBufferedBeforeACrashAreScoredFirstWhenTheStoreComesBack() {
             start(Map.of());
