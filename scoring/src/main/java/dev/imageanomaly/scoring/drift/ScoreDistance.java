@@ -30,6 +30,18 @@ public final class ScoreDistance {
         double[] y = b.clone();
         Arrays.sort(x);
         Arrays.sort(y);
+        return ksOfSorted(x, y);
+    }
+
+    /**
+     * {@link #ks(double[], double[])} of two samples already in {@link Arrays#sort(double[])}'s
+     * order, for a caller that keeps a sample sorted as it changes.
+     */
+    public static double ksOfSorted(double[] x, double[] y) {
+        if (x.length == 0 || y.length == 0) {
+            throw new IllegalArgumentException("the KS statistic needs two non-empty samples, got " + x.length
+                    + " and " + y.length + " values");
+        }
         // Arrays.sort puts NaN last, so one look at each end finds any.
         if (Double.isNaN(x[x.length - 1]) || Double.isNaN(y[y.length - 1])) {
             return Double.NaN;
