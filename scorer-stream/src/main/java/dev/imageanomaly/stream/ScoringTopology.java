@@ -61,7 +61,7 @@ public final class ScoringTopology {
         // restarted task restores it from there). The processor writes an event here only when a
         // commit is about to pass it unscored (the hook); most events are emitted before that and never
         // reach the store. RocksDB would add nothing but its flushes on commit, which stalled every
-        // partition of the thread; a cache cost a quarter of the stream thread, as much as decoding.
+        // partition of the thread; a cache cost a quarter of the stream thread (a flight recording).
         // The changelog must take the largest input the scorer accepts, whatever the broker's default.
         Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(config.changelogMaxRecordBytes()));
