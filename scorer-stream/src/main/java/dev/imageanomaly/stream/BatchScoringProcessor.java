@@ -64,9 +64,8 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
      */
     private record Entry(long sequence, PendingImage pending, ImageEvent event, DecodedImage image) {}
 
-    /** A batch handed to the models: its events, the buffer holding their inputs, the models, its scores to come. */
-    private record Submitted(List<Entry> entries, FloatBuffer inputs, ModelRollout.Serving serving,
-            CompletableFuture<Scored> scored) {}
+    /** A batch handed to the models: its events, the models, its scores to come. */
+    private record Submitted(List<Entry> entries, ModelRollout.Serving serving, CompletableFuture<Scored> scored) {}
 
     /**
      * What the models made of a batch: the live scores, or why there are none; the shadow's scores,
@@ -302,7 +301,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
         List<Entry> entries = batch;
         FloatBuffer batchInputs = inputs;
         Supplier<Scored> scoring = () -> score(serving, batchInputs, entries.size());
-        inFlight = new Submitted(entries, batchInputs, serving, scoringThreads == null
+        inFlight = new Submitted(entries, serving, scoringThreads == null
                 ? CompletableFuture.completedFuture(scoring.get())
                 : CompletableFuture.supplyAsync(scoring, scoringThreads));
         batch = new ArrayList<>(maxBatch);

@@ -22,10 +22,6 @@ public final class ScoreDistance {
      * diverged model), so a broken model is not reported as a small drift.
      */
     public static double ks(double[] a, double[] b) {
-        if (a.length == 0 || b.length == 0) {
-            throw new IllegalArgumentException("the KS statistic needs two non-empty samples, got " + a.length
-                    + " and " + b.length + " values");
-        }
         double[] x = a.clone();
         double[] y = b.clone();
         Arrays.sort(x);
