@@ -123,9 +123,7 @@ class BatchScoringProcessorTest {
     @Test
     void aBatchWithTheModelWhenACommitComesIsWrittenToTheStoreLikeAnyBufferedEvent() {
         live(Map.of());
-        for (int i = 0; i < 4; i++) { // a full batch: handed to the scoring thread
-            receive(i, "e" + i);
-        }
+        receiveAFullBatch(); // handed to the scoring thread
 
         assertThat(commit()).containsOnlyKeys(0L, 1L, 2L, 3L);
         waitOutTheBatch();
@@ -182,9 +180,7 @@ class BatchScoringProcessorTest {
     @Test
     void aTaskClosedWhileABatchIsWithTheModelScoresThatBatchInItsNextLifeOnce() {
         live(Map.of());
-        for (int i = 0; i < 4; i++) { // a full batch: handed to the scoring thread
-            receive(i, "e" + i);
-        }
+        receiveAFullBatch(); // handed to the scoring thread
         Map<Long, byte[]> committed = commit();
 
         processor.close();
@@ -229,6 +225,13 @@ class BatchScoringProcessorTest {
             all.forEachRemaining(kv -> snapshot.put(kv.key, kv.value));
         }
         return snapshot;
+    }
+
+    /** Events e0..e3 at offsets 0..3: batch.max.size of them. */
+    private void receiveAFullBatch() {
+        for (int i = 0; i < 4; i++) {
+            receive(i, "e" + i);
+        }
     }
 
     private void receive(long offset, String eventId) {
