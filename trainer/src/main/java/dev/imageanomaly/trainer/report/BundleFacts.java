@@ -34,7 +34,9 @@ final class BundleFacts {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("model", manifest.name() + " " + manifest.version() + ", kind " + manifest.kind());
         facts.put("created", String.valueOf(manifest.createdAt()));
-        facts.put("input", in.channels() + " x " + in.height() + " x " + in.width() + ", values in " + in.valueRange());
+        facts.put("input", in.isFeatures() ? in.width() + " features, standardized by the training rows' column means "
+                + "and standard deviations" : in.channels() + " x " + in.height() + " x " + in.width() + ", values in "
+                + in.valueRange());
         facts.put("score", manifest.scoreDefinition() + " (graph output '" + manifest.scoreOutput() + "')");
         facts.put("threshold", String.format("%.6g (%s %s, over %,d scores)", t.value(), t.method(), t.rate(),
                 t.calibrationSamples()));

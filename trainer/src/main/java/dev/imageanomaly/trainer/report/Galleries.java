@@ -15,10 +15,12 @@ final class Galleries {
 
     private final ImageAnomalyDetector detector;
     private final boolean hasReconstruction;
+    private final boolean features;
 
     Galleries(ImageAnomalyDetector detector) {
         this.detector = detector;
         this.hasReconstruction = detector.manifest().outputs().contains(GraphNames.RECONSTRUCTION);
+        this.features = detector.manifest().input().isFeatures();
     }
 
     /** Images at the given indices; with {@code reconstructed}, each with its reconstruction from the graph. */
@@ -42,6 +44,9 @@ final class Galleries {
     Section<List<Gallery>> reconstructions(Gallery... galleries) {
         if (!hasReconstruction) {
             return Section.omitted("the graph has no '" + GraphNames.RECONSTRUCTION + "' output");
+        }
+        if (features) {
+            return Section.omitted("the model scores rows of features, which are not pictures");
         }
         return Section.of(List.of(galleries));
     }

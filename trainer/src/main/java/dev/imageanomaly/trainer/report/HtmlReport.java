@@ -121,14 +121,15 @@ public final class HtmlReport {
     private void mostAnomalous(ReportData data) throws IOException {
         Gallery gallery = data.mostAnomalous();
         open("most-anomalous", gallery.title());
-        int scale = scale(data.input());
-        List<ImageTiles.Tile> tiles = new ArrayList<>();
-        for (int k = 0; k < gallery.examples().size(); k++) {
-            Example e = gallery.examples().get(k);
-            tiles.add(new ImageTiles.Tile(List.of(ImageTiles.picture(e.input(), 0, data.input())),
-                    String.format(Locale.ROOT, "#%d %.4g", k + 1, e.score())));
+        if (!data.input().isFeatures()) {
+            List<ImageTiles.Tile> tiles = new ArrayList<>();
+            for (int k = 0; k < gallery.examples().size(); k++) {
+                Example e = gallery.examples().get(k);
+                tiles.add(new ImageTiles.Tile(List.of(ImageTiles.picture(e.input(), 0, data.input())),
+                        String.format(Locale.ROOT, "#%d %.4g", k + 1, e.score())));
+            }
+            picture(ImageTiles.grid(tiles, GALLERY_COLUMNS, scale(data.input())), "most-anomalous.png", gallery.title());
         }
-        picture(ImageTiles.grid(tiles, GALLERY_COLUMNS, scale), "most-anomalous.png", gallery.title());
         html.append("<table class=\"ranking\">\n<tr><th>rank</th><th>score</th><th>image</th><th>set</th></tr>\n");
         for (int k = 0; k < gallery.examples().size(); k++) {
             Example e = gallery.examples().get(k);

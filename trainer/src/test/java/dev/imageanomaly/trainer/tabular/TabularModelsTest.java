@@ -18,8 +18,10 @@ import dev.imageanomaly.trainer.eval.Evaluation;
 import dev.imageanomaly.trainer.eval.TabularProtocol;
 import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
+import dev.imageanomaly.trainer.report.HtmlReport;
 import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,21 @@ class TabularModelsTest {
             assertThatThrownBy(() -> detector.decisionFunctionOfFeatures(new float[10], 1))
                     .hasMessageContaining("expected 1 rows of 9 features");
         }
+    }
+
+    @Test
+    void theTrainingReportOfATableRanksRowsWithoutDrawingThemAsPictures(@TempDir Path root) throws Exception {
+        TabularProtocol protocol = TabularProtocol.split(breastCancerTable(), 1);
+        TrainingConfig config = TrainingConfig.defaults(AutoencoderKinds.DEEP_AE).withEpochs(2);
+
+        ModelBundle bundle = new TrainingJob(null, true).run(protocol.train(),
+                new TrainingJob.Request("breastw-report", "v1", root, config, 0.2, 0.05));
+
+        Path index = bundle.directory().resolve(TrainingJob.REPORT_DIR).resolve(HtmlReport.INDEX);
+        assertThat(index).exists();
+        assertThat(Files.readString(index)).contains("9 features, standardized")
+                .contains("<th>rank</th>").contains("rows of features, which are not pictures")
+                .doesNotContain("most-anomalous.png");
     }
 
     @Test
