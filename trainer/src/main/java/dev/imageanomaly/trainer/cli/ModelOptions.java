@@ -4,6 +4,7 @@ import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.train.LearningRateSchedule;
 import dev.imageanomaly.trainer.train.ModelKind;
 import dev.imageanomaly.trainer.train.TrainingConfig.EnsembleOptions;
+import dev.imageanomaly.trainer.train.TrainingConfig.ForestOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig.GanOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig.NeighbourOptions;
 import dev.imageanomaly.trainer.train.TrainingConfig.VaeOptions;
@@ -104,6 +105,15 @@ public final class ModelOptions {
                     + "or scaled (default: ${DEFAULT-VALUE})")
     double lengthExponent;
 
+    @Option(names = "--trees", defaultValue = "200", paramLabel = "T",
+            description = "iforest: isolation trees grown (default: ${DEFAULT-VALUE})")
+    int trees;
+
+    @Option(names = "--tree-sample-size", defaultValue = "256", paramLabel = "S",
+            description = "iforest: training samples each tree is grown on, drawn without replacement; trees stop "
+                    + "at depth ceil(log2 S) (default: ${DEFAULT-VALUE})")
+    int treeSampleSize;
+
     @Option(names = "--member-kinds", split = ",", defaultValue = "transform,ae", paramLabel = "KIND",
             description = "ensemble: the kinds trained and combined (default: ${DEFAULT-VALUE})")
     List<String> memberKinds;
@@ -124,7 +134,8 @@ public final class ModelOptions {
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
                 new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate),
-                new NeighbourOptions(codebookSize, neighbours, blur, lengthExponent), memberKinds, densityComponents);
+                new NeighbourOptions(codebookSize, neighbours, blur, lengthExponent), new ForestOptions(trees, treeSampleSize),
+                memberKinds, densityComponents);
         config.validate();
         return config;
     }

@@ -11,6 +11,9 @@ import java.util.List;
 public final class OnnxGraph {
 
     public static final int OPSET = 17;
+    /** ONNX's classical machine-learning operators (tree ensembles), imported when a node uses them. */
+    public static final String ML_DOMAIN = "ai.onnx.ml";
+    private static final int ML_OPSET = 3;
     /** IR version 8 goes with opset 17 and is read by every ONNX Runtime since 1.10. */
     private static final long IR_VERSION = 8;
     public static final String BATCH = "N";
@@ -95,6 +98,14 @@ public final class OnnxGraph {
         return names;
     }
 
+    /** Adds a node of {@link #ML_DOMAIN} with one output and returns that output's name. */
+    public String mlNode(String op, List<String> inputs, List<OnnxMl.AttributeProto> attributes) {
+        String out = unique(op.toLowerCase());
+        graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).setDomain(ML_DOMAIN).setName(unique(op + "_node"))
+                .addAllInput(inputs).addOutput(out).addAllAttribute(attributes).build());
+        return out;
+    }
+
     public String node(String op, String... inputs) {
         return node(op, List.of(inputs), List.of(), null);
     }
@@ -132,18 +143,35 @@ public final class OnnxGraph {
                 .setS(ByteString.copyFromUtf8(value)).build();
     }
 
+    public static OnnxMl.AttributeProto strings(String name, List<String> values) {
+        return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.STRINGS)
+                .addAllStrings(values.stream().map(ByteString::copyFromUtf8).toList()).build();
+    }
+
+    public static OnnxMl.AttributeProto reals(String name, float[] values) {
+        OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
+                .setType(OnnxMl.AttributeProto.AttributeType.FLOATS);
+        for (float v : values) {
+            a.addFloats(v);
+        }
+        return a.build();
+    }
+
     public static OnnxMl.AttributeProto real(String name, float value) {
         return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.FLOAT)
                 .setF(value).build();
     }
 
     public byte[] toBytes(String producer) {
-        return OnnxMl.ModelProto.newBuilder()
+        OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName(producer)
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-                .setGraph(graph)
-                .build().toByteArray();
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        // A graph joined from others (an ensemble) may hold ML nodes this builder did not add itself.
+        if (graph.getNodeList().stream().anyMatch(n -> n.getDomain().equals(ML_DOMAIN))) {
+            model.addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(ML_DOMAIN).setVersion(ML_OPSET));
+        }
+        return model.setGraph(graph).build().toByteArray();
     }
 
     private String unique(String hint) {

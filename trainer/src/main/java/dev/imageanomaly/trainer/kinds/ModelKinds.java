@@ -3,6 +3,7 @@ package dev.imageanomaly.trainer.kinds;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.kinds.autoencoder.AutoencoderKinds;
 import dev.imageanomaly.trainer.kinds.ensemble.EnsembleKind;
+import dev.imageanomaly.trainer.kinds.iforest.IsolationForestKind;
 import dev.imageanomaly.trainer.kinds.knn.KnnKind;
 import dev.imageanomaly.trainer.kinds.randnet.RandNetKind;
 import dev.imageanomaly.trainer.kinds.transform.TransformKind;
@@ -30,6 +31,7 @@ public final class ModelKinds {
             WganKind.WGAN,
             TransformKind.TRANSFORM,
             KnnKind.KNN,
+            IsolationForestKind.IFOREST,
             EnsembleKind.ENSEMBLE);
 
     private ModelKinds() {}

@@ -27,6 +27,7 @@ public record TrainingConfig(
         EnsembleOptions ensemble,
         GanOptions gan,
         NeighbourOptions neighbours,
+        ForestOptions forest,
         List<String> memberKinds,
         int densityComponents) {
 
@@ -104,37 +105,49 @@ public record TrainingConfig(
         }
     }
 
+    /**
+     * @param trees isolation trees the {@code iforest} kind grows
+     * @param sampleSize training samples each tree is grown on, drawn without replacement (all of them
+     *     when there are fewer); trees stop at depth ceil(log2 sampleSize)
+     */
+    public record ForestOptions(int trees, int sampleSize) {
+        /** Liu, Ting and Zhou's (2008) subsample of 256; more trees than their 100, for steadier scores. */
+        public static ForestOptions defaults() {
+            return new ForestOptions(200, 256);
+        }
+    }
+
     /** The defaults of a kind; the batch size is the kind's own. */
     public static TrainingConfig defaults(ModelKind kind) {
         return new TrainingConfig(kind, 10, kind.defaultBatchSize(), 1e-3f, LearningRateSchedule.COSINE, 32, 256, 3, 0.3f, 42,
                 VaeOptions.defaults(), EnsembleOptions.defaults(), GanOptions.defaults(), NeighbourOptions.defaults(),
-                List.of("transform", "ae"), 0);
+                ForestOptions.defaults(), List.of("transform", "ae"), 0);
     }
 
     public TrainingConfig withEpochs(int e) {
         return new TrainingConfig(kind, e, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
-                vae, ensemble, gan, neighbours, memberKinds, densityComponents);
+                vae, ensemble, gan, neighbours, forest, memberKinds, densityComponents);
     }
 
     public TrainingConfig withSeed(long s) {
         return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, s,
-                vae, ensemble, gan, neighbours, memberKinds, densityComponents);
+                vae, ensemble, gan, neighbours, forest, memberKinds, densityComponents);
     }
 
     /** The same settings for another kind: how an ensemble trains its members. */
     public TrainingConfig withKind(ModelKind k) {
         return new TrainingConfig(k, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
-                vae, ensemble, gan, neighbours, memberKinds, densityComponents);
+                vae, ensemble, gan, neighbours, forest, memberKinds, densityComponents);
     }
 
     public TrainingConfig withMemberKinds(List<String> members) {
         return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd, seed,
-                vae, ensemble, gan, neighbours, members, densityComponents);
+                vae, ensemble, gan, neighbours, forest, members, densityComponents);
     }
 
     public TrainingConfig withDensityComponents(int components) {
         return new TrainingConfig(kind, epochs, batchSize, learningRate, schedule, latent, hidden, patience, noiseStd,
-                seed, vae, ensemble, gan, neighbours, memberKinds, components);
+                seed, vae, ensemble, gan, neighbours, forest, memberKinds, components);
     }
 
     public Tracker learningRateTracker(int stepsPerEpoch) {
@@ -174,6 +187,8 @@ public record TrainingConfig(
         require(neighbours.neighbours() > 0, "neighbours must be positive");
         require(neighbours.blurSigma() >= 0, "blur sigma must not be negative");
         require(neighbours.lengthExponent() >= 0 && neighbours.lengthExponent() <= 1, "length exponent must be in [0, 1]");
+        require(forest.trees() > 0, "trees must be positive");
+        require(forest.sampleSize() > 1, "the forest's sample size must be at least 2");
         require(!memberKinds.isEmpty(), "an ensemble needs member kinds");
         require(densityComponents >= 0, "density components must not be negative");
     }

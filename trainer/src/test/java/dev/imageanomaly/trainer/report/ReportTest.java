@@ -51,7 +51,7 @@ class ReportTest {
         SampleSet digits = ShippedData.mnist10k();
         TrainingConfig d = TrainingConfig.defaults(AutoencoderKinds.AE);
         TrainingConfig config = new TrainingConfig(AutoencoderKinds.AE, 2, 32, 3e-3f, LearningRateSchedule.COSINE, 16, 64, 0,
-                0.3f, 42, d.vae(), d.ensemble(), d.gan(), d.neighbours(), d.memberKinds(), 0);
+                0.3f, 42, d.vae(), d.ensemble(), d.gan(), d.neighbours(), d.forest(), d.memberKinds(), 0);
         bundle = new TrainingJob(System.out, true).run(digits.first(1000),
                 new TrainingJob.Request("report-test", "v1", work.resolve("models"), config, 0.1, 0.01));
         trainingReport = bundle.directory().resolve(TrainingJob.REPORT_DIR).resolve(HtmlReport.INDEX);

@@ -143,7 +143,7 @@ class KnnTest {
         TrainingConfig d = TrainingConfig.defaults(KnnKind.KNN);
         TrainingConfig config = new TrainingConfig(d.kind(), d.epochs(), d.batchSize(), d.learningRate(), d.schedule(),
                 d.latent(), d.hidden(), d.patience(), d.noiseStd(), d.seed(), d.vae(), d.ensemble(), d.gan(), neighbours,
-                d.memberKinds(), 0);
+                d.forest(), d.memberKinds(), 0);
         return ModelKinds.fit(train, train, config, null, null);
     }
 
