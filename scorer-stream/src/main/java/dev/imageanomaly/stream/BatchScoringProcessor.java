@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * checked or turned into outputs makes that record a dead letter, and every output is built to fit
  * the size it will be sent under.
  */
-final class BatchScoringProcessor implements Processor<byte[], byte[], String, Object> {
+final class BatchScoringProcessor implements Processor<byte[], byte[], Object, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(BatchScoringProcessor.class);
 
@@ -86,7 +86,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
     /** Where batches are scored; null: on the stream thread. */
     private final Executor scoringThreads;
 
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<Long, byte[]> store;
     /** Buffered events not in the store: accepted since the last commit, in order. */
     private Map<Long, PendingImage> heldInMemory = new LinkedHashMap<>();
@@ -129,7 +129,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
      * be scored.
      */
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.store = context.getStateStore(ScoringTopology.PENDING_STORE);
         PreCommitHook hook = context.getStateStore(ScoringTopology.COMMIT_HOOK_STORE);
@@ -424,7 +424,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
             Prediction shadowPrediction = Prediction.of(shadowScore, shadow.threshold());
             AnomalyScore out = Scores.score(entry.event(), shadow.manifest(), shadowPrediction,
                     entry.pending().receivedAtMillis(), now);
-            context.forward(new Record<>(entry.pending().keyText(), (Object) out, entry.pending().timestamp()),
+            context.forward(new Record<>((Object) entry.pending().key(), (Object) out, entry.pending().timestamp()),
                     ScoringTopology.SHADOW_SCORES_SINK);
             shadowComparison.add(scored.live()[i], serving.live().isAnomalous(scored.live()[i]), shadowScore,
                     shadowPrediction.anomalous());
@@ -453,14 +453,15 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], String, O
                     Map.of("exception", e.getClass().getName()));
             return false;
         }
-        String key = entry.pending().keyText();
+        // The event's key bytes as they came: no decoding to text and encoding back per output.
+        byte[] key = entry.pending().key();
         long timestamp = entry.pending().timestamp();
-        context.forward(new Record<>(key, (Object) out, timestamp), ScoringTopology.SCORES_SINK);
+        context.forward(new Record<>((Object) key, (Object) out, timestamp), ScoringTopology.SCORES_SINK);
         metrics.scored.inc();
         metrics.eventLatency.observe((now.toEpochMilli() - entry.pending().receivedAtMillis()) / 1000.0);
         metrics.endToEndLatency.observe(Math.max(0, now.toEpochMilli() - event.getEventTime().toEpochMilli()) / 1000.0);
         if (alert != null) {
-            context.forward(new Record<>(key, (Object) alert, timestamp), ScoringTopology.ALERTS_SINK);
+            context.forward(new Record<>((Object) key, (Object) alert, timestamp), ScoringTopology.ALERTS_SINK);
             metrics.alerts.labelValues(alert.getSeverity().name()).inc();
         }
         return true;

@@ -23,7 +23,7 @@ record PendingImage(byte[] key, byte[] value, long timestamp, String topic, int 
 
     private static final int FORMAT = 2;
 
-    /** The key as text, for output records' keys (the event's source, by the topic's convention). */
+    /** The key as text, for a dead letter's key (which is cut to a byte budget without splitting a character). */
     String keyText() {
         return key == null ? null : new String(key, StandardCharsets.UTF_8);
     }

@@ -68,13 +68,14 @@ public final class ScoringTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
                 Serdes.Long(), Serdes.ByteArray()).withLoggingEnabled(changelog).withCachingDisabled(), SCORER);
         topology.addStateStore(PreCommitHook.builder(COMMIT_HOOK_STORE), SCORER);
-        topology.addSink(SCORES_SINK, config.scoresTopic(), Serdes.String().serializer(),
+        // Scores, alerts and shadow scores carry the event's key bytes unchanged.
+        topology.addSink(SCORES_SINK, config.scoresTopic(), Serdes.ByteArray().serializer(),
                 avro(registry, AnomalyScore.class), SCORER);
-        topology.addSink(ALERTS_SINK, config.alertsTopic(), Serdes.String().serializer(),
+        topology.addSink(ALERTS_SINK, config.alertsTopic(), Serdes.ByteArray().serializer(),
                 avro(registry, AnomalyAlert.class), SCORER);
         topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), Serdes.String().serializer(),
                 avro(registry, DeadLetter.class), SCORER);
-        topology.addSink(SHADOW_SCORES_SINK, config.shadowScoresTopic(), Serdes.String().serializer(),
+        topology.addSink(SHADOW_SCORES_SINK, config.shadowScoresTopic(), Serdes.ByteArray().serializer(),
                 avro(registry, AnomalyScore.class), SCORER);
         topology.addSink(DRIFT_SINK, config.driftTopic(), Serdes.String().serializer(),
                 avro(registry, DriftAlert.class), SCORER);
@@ -85,7 +86,7 @@ public final class ScoringTopology {
      * One scoring processor per task; the drift watch and the shadow comparison are shared by all, as
      * they watch the whole stream.
      */
-    static ProcessorSupplier<byte[], byte[], String, Object> scorers(ScorerConfig config, ModelRollout models,
+    static ProcessorSupplier<byte[], byte[], Object, Object> scorers(ScorerConfig config, ModelRollout models,
             ScorerMetrics metrics, SchemaRegistry registry) {
         InputSpec input = models.serving().live().manifest().input();
         InputLimits limits = config.inputLimits(input);

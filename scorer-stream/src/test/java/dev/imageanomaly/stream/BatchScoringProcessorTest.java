@@ -49,7 +49,7 @@ class BatchScoringProcessorTest {
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private ModelRollout models;
     private BatchScoringProcessor processor;
-    private MockProcessorContext<String, Object> context;
+    private MockProcessorContext<Object, Object> context;
     private KeyValueStore<Long, byte[]> store;
     private PreCommitHook hook;
     private long now = 1_000_000;
