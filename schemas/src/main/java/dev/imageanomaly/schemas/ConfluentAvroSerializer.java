@@ -2,7 +2,6 @@ package dev.imageanomaly.schemas;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -30,6 +29,13 @@ public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serial
     private boolean autoRegister = true;
     private boolean isKey;
     private final Map<Schema, SpecificDatumWriter<T>> writers = new ConcurrentHashMap<>();
+    /**
+     * The id last written, for the topic and schema it was for: a serializer writes one record class
+     * to one topic, so this spares each record the subject's name and the registry cache's lookup.
+     */
+    private volatile SchemaId last;
+
+    private record SchemaId(String topic, Schema schema, int id) {}
 
     /** For Kafka to instantiate; {@link #configure} must follow. */
     public ConfluentAvroSerializer() {
@@ -57,17 +63,14 @@ public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serial
             throw new IllegalStateException("ConfluentAvroSerializer used before configure()");
         }
         Schema schema = record.getSchema();
-        String subject = ConfluentAvroSerdeConfig.subject(topic, isKey);
-        int id;
-        try {
-            id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
-        } catch (SchemaRegistryException e) {
-            throw new SerializationException(e.getMessage(), e);
-        }
+        int id = idOf(topic, schema);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             out.write(ConfluentWireFormat.MAGIC_BYTE);
-            out.write(ByteBuffer.allocate(4).putInt(id).array());
+            out.write(id >>> 24);
+            out.write(id >>> 16);
+            out.write(id >>> 8);
+            out.write(id);
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             writers.computeIfAbsent(schema, this::writerFor).write(record, encoder);
             encoder.flush();
@@ -75,6 +78,21 @@ public class ConfluentAvroSerializer<T extends SpecificRecord> implements Serial
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Could not write " + schema.getFullName() + " for topic " + topic
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int idOf(String topic, Schema schema) {
+        SchemaId cached = last;
+        if (cached != null && cached.schema() == schema && cached.topic().equals(topic)) {
+            return cached.id();
+        }
+        String subject = ConfluentAvroSerdeConfig.subject(topic, isKey);
+        try {
+            int id = autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
+            last = new SchemaId(topic, schema, id);
+            return id;
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException(e.getMessage(), e);
         }
     }
 
