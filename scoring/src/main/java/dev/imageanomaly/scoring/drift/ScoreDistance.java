@@ -29,7 +29,11 @@ public final class ScoreDistance {
         return ksOfSorted(x, y);
     }
 
-    private static double ksOfSorted(double[] x, double[] y) {
+    /**
+     * {@link #ks(double[], double[])} of two samples already in {@link Arrays#sort(double[])}'s
+     * order, for a caller that keeps a sample sorted as it changes.
+     */
+    public static double ksOfSorted(double[] x, double[] y) {
         if (x.length == 0 || y.length == 0) {
             throw new IllegalArgumentException("the KS statistic needs two non-empty samples, got " + x.length
                     + " and " + y.length + " values");
@@ -53,85 +57,6 @@ public final class ScoreDistance {
             largest = Math.max(largest, Math.abs((double) i / x.length - (double) j / y.length));
         }
         return largest;
-    }
-
-    /**
-     * A fixed reference sample cut into bins at its distinct values, so that a sample that changes one
-     * value at a time (a sliding window) is kept as counts per bin and its KS distance from the
-     * reference is found in one pass over the bins, whatever the window's size: equal to
-     * {@link #ks(double[], double[])} of the window's values and the reference. Bin {@code 2j + 1}
-     * holds the values equal to the reference's j-th distinct value, bin {@code 2j} those between it
-     * and the one before; NaN has no bin (a window holding one has a NaN distance, as in {@code ks}).
-     */
-    public static final class ReferenceBins {
-
-        private final double[] distinct;
-        /** Per distinct value: the reference's share of values at or below it. */
-        private final double[] atOrBelow;
-        private final boolean hasNaN;
-
-        public ReferenceBins(double[] reference) {
-            if (reference.length == 0) {
-                throw new IllegalArgumentException("the KS statistic needs a non-empty reference");
-            }
-            double[] sorted = new double[reference.length];
-            for (int i = 0; i < sorted.length; i++) {
-                sorted[i] = reference[i] + 0.0;
-            }
-            Arrays.sort(sorted);
-            hasNaN = Double.isNaN(sorted[sorted.length - 1]);
-            double[] values = new double[sorted.length];
-            double[] shares = new double[sorted.length];
-            int k = 0;
-            for (int i = 0; i < sorted.length; i++) {
-                if (k == 0 || sorted[i] != values[k - 1]) {
-                    values[k++] = sorted[i];
-                }
-                shares[k - 1] = (double) (i + 1) / sorted.length;
-            }
-            distinct = Arrays.copyOf(values, k);
-            atOrBelow = Arrays.copyOf(shares, k);
-        }
-
-        public int bins() {
-            return 2 * distinct.length + 1;
-        }
-
-        /** The bin of {@code score}; -1 for NaN. */
-        public int binOf(double score) {
-            if (Double.isNaN(score)) {
-                return -1;
-            }
-            // Adding 0.0 turns -0.0 into 0.0, which the search would otherwise tell apart (ks does not).
-            int at = Arrays.binarySearch(distinct, score + 0.0);
-            return at >= 0 ? 2 * at + 1 : 2 * (-at - 1);
-        }
-
-        /**
-         * The KS distance of a sample of {@code n} values, {@code nans} of them NaN and the others
-         * counted per bin, from the reference. Between two distinct reference values the reference's
-         * distribution function is flat and the sample's rises, so the largest gap there is at the
-         * sample's last value before the next reference value; at each reference value both step.
-         */
-        public double ks(int[] counts, int nans, int n) {
-            if (n == 0) {
-                throw new IllegalArgumentException("the KS statistic needs a non-empty sample");
-            }
-            if (hasNaN || nans > 0) {
-                return Double.NaN;
-            }
-            double largest = 0;
-            double reference = 0;
-            int below = 0;
-            for (int j = 0; j < distinct.length; j++) {
-                below += counts[2 * j];
-                largest = Math.max(largest, Math.abs((double) below / n - reference));
-                below += counts[2 * j + 1];
-                reference = atOrBelow[j];
-                largest = Math.max(largest, Math.abs((double) below / n - reference));
-            }
-            return largest;
-        }
     }
 
     public static double ks(float[] a, float[] b) {

@@ -101,37 +101,6 @@ class ScoreDistanceTest {
         assertThat(ScoreDistance.psi(window, reference)).isCloseTo(expected, within(1e-12));
     }
 
-    @Test
-    void aSampleCountedInTheReferencesBinsHasExactlyTheKsDistanceOfItsValues() {
-        Random random = new Random(11);
-        for (int trial = 0; trial < 200; trial++) {
-            // Coarse values, so that ties within and across the samples are common; a signed zero now and then.
-            double[] reference = random.doubles(1 + random.nextInt(60)).map(v -> Math.floor(v * 8) / 8).toArray();
-            double[] sample = random.doubles(1 + random.nextInt(300)).map(v -> Math.floor(v * 10) / 8 - 0.125)
-                    .map(v -> v == 0 && random.nextBoolean() ? -0.0 : v).toArray();
-            ScoreDistance.ReferenceBins bins = new ScoreDistance.ReferenceBins(reference);
-            int[] counts = new int[bins.bins()];
-            for (double v : sample) {
-                counts[bins.binOf(v)]++;
-            }
-
-            assertThat(bins.ks(counts, 0, sample.length)).as("trial %d", trial)
-                    .isEqualTo(ScoreDistance.ks(sample, reference));
-        }
-    }
-
-    @Test
-    void aNaNInTheBinnedSampleOrTheReferenceMakesTheKsDistanceNaN() {
-        ScoreDistance.ReferenceBins bins = new ScoreDistance.ReferenceBins(new double[] {0.1, 0.2, 0.3});
-        int[] counts = new int[bins.bins()];
-        counts[bins.binOf(0.15)]++;
-
-        assertThat(bins.binOf(Double.NaN)).isEqualTo(-1);
-        assertThat(bins.ks(counts, 1, 2)).isNaN();
-        assertThat(new ScoreDistance.ReferenceBins(new double[] {0.1, Double.NaN}).ks(new int[5], 0, 1)).isNaN();
-        assertThatThrownBy(() -> bins.ks(counts, 0, 0)).isInstanceOf(IllegalArgumentException.class);
-    }
-
     private static List<Double> uniformQuantiles(double low, double high) {
         return IntStream.range(0, 201).mapToObj(i -> low + (high - low) * i / 200.0).toList();
     }
