@@ -7,6 +7,7 @@ import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.ShippedData;
+import dev.imageanomaly.trainer.data.Rows;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.train.TrainedModel;
@@ -83,7 +84,7 @@ class IsolationForestTest {
 
     @Test
     void aSetSmallerThanTheSampleSizeGrowsEveryTreeOnAllOfItAndIdenticalRowsEndInOneLeaf() {
-        SampleSet five = rows(TWO_FEATURES, 1, 1, 1, 1, 1, 1, 2, 5, 3, 4);
+        SampleSet five = Rows.unlabelled(TWO_FEATURES, 1, 1, 1, 1, 1, 1, 2, 5, 3, 4);
         IsolationForest forest = IsolationForest.grow(five, 10, 256, 42);
 
         assertThat(forest.sampleSize()).isEqualTo(5);
@@ -118,15 +119,6 @@ class IsolationForestTest {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) random.nextGaussian();
         }
-        return rows(TWO_FEATURES, values);
-    }
-
-    private static SampleSet rows(InputSpec spec, float... values) {
-        int count = values.length / spec.sampleSize();
-        String[] ids = new String[count];
-        Arrays.setAll(ids, i -> "row#" + i);
-        int[] labels = new int[count];
-        Arrays.fill(labels, SampleSet.NO_LABEL);
-        return new SampleSet(spec, values, count, ids, labels);
+        return Rows.unlabelled(TWO_FEATURES, values);
     }
 }

@@ -7,6 +7,7 @@ import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.scoring.engine.EngineOptions;
 import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.ShippedData;
+import dev.imageanomaly.trainer.data.Rows;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.train.TrainedModel;
@@ -26,7 +27,7 @@ class KnnTest {
     @Test
     void theScoreIsTheMeanDistanceToTheNearestCodebookSamples() {
         // Codebook (0,0), (3,0), (0,4), (10,10).
-        SampleSet train = rows(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
+        SampleSet train = Rows.unlabelled(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
 
         // A blur and unit length are asked for; feature vectors are not images: they are compared as they are.
         try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0, 1))) {
@@ -152,14 +153,5 @@ class KnnTest {
                 EngineOptions.cpu())) {
             return ort.run(batch, count, List.of(GraphNames.SCORE)).get(GraphNames.SCORE);
         }
-    }
-
-    private static SampleSet rows(InputSpec spec, float... values) {
-        int count = values.length / spec.sampleSize();
-        String[] ids = new String[count];
-        Arrays.setAll(ids, i -> "row#" + i);
-        int[] labels = new int[count];
-        Arrays.fill(labels, SampleSet.NO_LABEL);
-        return new SampleSet(spec, values, count, ids, labels);
     }
 }
