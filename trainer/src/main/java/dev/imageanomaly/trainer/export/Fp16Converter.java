@@ -52,6 +52,10 @@ public final class Fp16Converter {
 
     public static byte[] convert(byte[] model) {
         OnnxMl.ModelProto proto = OnnxGraph.parse(model);
+        // Without a layer nothing would change, and an FP32 graph would go out labelled FP16.
+        if (proto.getGraph().getNodeList().stream().noneMatch(n -> LAYERS.contains(n.getOpType()))) {
+            throw new IllegalArgumentException("the graph has no convolution or fully connected layer to convert to FP16");
+        }
         Fp16Converter c = new Fp16Converter(proto.getGraph());
         return proto.toBuilder().setGraph(c.rewrite()).build().toByteArray();
     }

@@ -1,6 +1,7 @@
 package dev.imageanomaly.trainer.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.onnx.proto.OnnxMl;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -107,6 +109,21 @@ class ReducedPrecisionTest {
         long weightsInFp16 = half.getGraph().getInitializerList().stream()
                 .filter(t -> t.getDataType() == OnnxMl.TensorProto.DataType.FLOAT16.getNumber()).count();
         assertThat(weightsInFp16).as("a weight and a bias per layer").isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void aGraphWithoutConvolutionOrFullyConnectedLayersIsRefusedEitherPrecisionRatherThanRelabelled() {
+        byte[] fp32;
+        try (TrainedModel forest = ModelKinds.fit(train.first(300), train.first(300),
+                TrainingConfig.defaults(ModelKinds.parse("iforest")), null, null)) {
+            fp32 = forest.export("iforest").model();
+        }
+
+        assertThatThrownBy(() -> Fp16Converter.convert(fp32)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the graph has no convolution or fully connected layer to convert to FP16");
+        assertThatThrownBy(() -> Int8Quantizer.quantize(fp32, train.first(100)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the graph has no convolution or fully connected layer to quantize");
     }
 
     private static float[] scores(byte[] model) {
