@@ -83,8 +83,7 @@ public final class OnnxGraph {
     /** Adds a node with one output and returns that output's name (or {@code outputName} when given). */
     public String node(String op, List<String> inputs, List<OnnxMl.AttributeProto> attributes, String outputName) {
         String out = outputName != null ? outputName : unique(op.toLowerCase());
-        graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).setName(unique(op + "_node"))
-                .addAllInput(inputs).addOutput(out).addAllAttribute(attributes).build());
+        add(op, "", inputs, attributes, List.of(out));
         return out;
     }
 
@@ -93,17 +92,26 @@ public final class OnnxGraph {
             int outputs) {
         List<String> names = java.util.stream.IntStream.range(0, outputs).mapToObj(i -> unique(op.toLowerCase()))
                 .toList();
-        graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).setName(unique(op + "_node"))
-                .addAllInput(inputs).addAllOutput(names).addAllAttribute(attributes).build());
+        add(op, "", inputs, attributes, names);
         return names;
     }
 
     /** Adds a node of {@link #ML_DOMAIN} with one output and returns that output's name. */
     public String mlNode(String op, List<String> inputs, List<OnnxMl.AttributeProto> attributes) {
         String out = unique(op.toLowerCase());
-        graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType(op).setDomain(ML_DOMAIN).setName(unique(op + "_node"))
-                .addAllInput(inputs).addOutput(out).addAllAttribute(attributes).build());
+        add(op, ML_DOMAIN, inputs, attributes, List.of(out));
         return out;
+    }
+
+    /** The one place nodes are made; the default domain is left unset, as ONNX writes it. */
+    private void add(String op, String domain, List<String> inputs, List<OnnxMl.AttributeProto> attributes,
+            List<String> outputs) {
+        OnnxMl.NodeProto.Builder node = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(unique(op + "_node"))
+                .addAllInput(inputs).addAllOutput(outputs).addAllAttribute(attributes);
+        if (!domain.isEmpty()) {
+            node.setDomain(domain);
+        }
+        graph.addNode(node.build());
     }
 
     public String node(String op, String... inputs) {
