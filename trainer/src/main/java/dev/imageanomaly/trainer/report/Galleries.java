@@ -23,11 +23,16 @@ final class Galleries {
         this.features = detector.manifest().input().isFeatures();
     }
 
+    /** Reconstructions are drawn for images from a graph that outputs them; feature rows are not pictures. */
+    private boolean drawsReconstructions() {
+        return hasReconstruction && !features;
+    }
+
     /** Images at the given indices; with {@code reconstructed}, each with its reconstruction from the graph. */
     Gallery gallery(String title, ScoredImages set, int[] indices, IntFunction<String> label,
             boolean reconstructed) {
         SampleSet shown = set.images().subset(indices);
-        float[] reconstructions = reconstructed && hasReconstruction
+        float[] reconstructions = reconstructed && drawsReconstructions()
                 ? detector.outputs(shown.data(), shown.count(), List.of(GraphNames.RECONSTRUCTION))
                         .get(GraphNames.RECONSTRUCTION)
                 : null;
