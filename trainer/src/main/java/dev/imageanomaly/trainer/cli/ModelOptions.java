@@ -94,12 +94,17 @@ public final class ModelOptions {
             description = "knn: nearest codebook samples whose mean distance is the score (default: ${DEFAULT-VALUE})")
     int neighbours;
 
+    @Option(names = "--pixel-exponent", defaultValue = "0.35", paramLabel = "G",
+            description = "knn: raise every pixel (in [0, 1]) to the power G first: below 1 faint strokes and texture "
+                    + "count more against solid areas; 1 keeps the pixels (default: ${DEFAULT-VALUE})")
+    double pixelExponent;
+
     @Option(names = "--blur", defaultValue = "1", paramLabel = "SIGMA",
             description = "knn: Gaussian blur (standard deviation in pixels) of images before distances; 0 = raw "
                     + "pixels (default: ${DEFAULT-VALUE})")
     double blur;
 
-    @Option(names = "--length-exponent", defaultValue = "0.5", paramLabel = "A",
+    @Option(names = "--length-exponent", defaultValue = "0.35", paramLabel = "A",
             description = "knn: divide every (blurred) image by its length to the power A before distances: 0 keeps "
                     + "brightness, 1 compares shapes only, between compresses brightness; CSV rows are never blurred "
                     + "or scaled (default: ${DEFAULT-VALUE})")
@@ -134,8 +139,8 @@ public final class ModelOptions {
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
                 new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate),
-                new NeighbourOptions(codebookSize, neighbours, blur, lengthExponent), new ForestOptions(trees, treeSampleSize),
-                memberKinds, densityComponents);
+                new NeighbourOptions(codebookSize, neighbours, pixelExponent, blur, lengthExponent),
+                new ForestOptions(trees, treeSampleSize), memberKinds, densityComponents);
         config.validate();
         return config;
     }

@@ -33,7 +33,8 @@ public final class KnnTrainer {
         long start = System.nanoTime();
         TrainingConfig.NeighbourOptions options = config.neighbours();
         Codebook codebook = Codebook.of(train, options.codebookSize(), config.seed(),
-                Representation.of(train.spec(), new GaussianBlur(options.blurSigma()), options.lengthExponent()));
+                Representation.of(train.spec(), options.pixelExponent(), new GaussianBlur(options.blurSigma()),
+                        options.lengthExponent()));
         double seconds = (System.nanoTime() - start) / 1e9;
         byte[] graph = new TrainedKnn(codebook, TrainingRun.since(start, config, List.of())).export("knn").model();
         EpochMetrics m = OnePassMetrics.measure(graph, train, validation, config, seconds, metricsLog);

@@ -35,8 +35,10 @@ public final class TrainedKnn implements TrainedModel {
 
     @Override
     public Map<String, Object> facts() {
-        return Map.of("codebookSize", codebook.count(), "neighbours", neighbours(), "blurSigma",
-                codebook.representation().blur().sigma(), "lengthExponent", codebook.representation().lengthExponent());
+        Representation representation = codebook.representation();
+        return Map.of("codebookSize", codebook.count(), "neighbours", neighbours(), "pixelExponent",
+                representation.pixelExponent(), "blurSigma", representation.blur().sigma(), "lengthExponent",
+                representation.lengthExponent());
     }
 
     @Override

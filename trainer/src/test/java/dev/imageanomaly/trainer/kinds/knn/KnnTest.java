@@ -1,6 +1,7 @@
 package dev.imageanomaly.trainer.kinds.knn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imageanomaly.scoring.bundle.GraphNames;
 import dev.imageanomaly.scoring.bundle.InputSpec;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 class KnnTest {
 
     static final InputSpec TWO_FEATURES = InputSpec.features(List.of(0.0, 0.0), List.of(1.0, 1.0));
-    static final Representation RAW = new Representation(GaussianBlur.NONE, 0);
 
     @Test
     void theScoreIsTheMeanDistanceToTheNearestCodebookSamples() {
@@ -30,7 +30,7 @@ class KnnTest {
         SampleSet train = Rows.unlabelled(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
 
         // A blur and unit length are asked for; feature vectors are not images: they are compared as they are.
-        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 1.0, 1))) {
+        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 0.35, 1.0, 1))) {
             float[] scores = onnxScores(knn, new float[] {6, 8, 1, 0}, 2, new long[] {1, 1, 2});
 
             // (6,8) is sqrt(16+4), sqrt(36+16) and sqrt(9+64) from (10,10), (0,4) and (3,0); 10 from (0,0).
@@ -42,15 +42,15 @@ class KnnTest {
     }
 
     @Test
-    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleABlurAndALengthExponent() {
+    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleAPixelExponentABlurAndALengthExponent() {
         SampleSet digits = ShippedData.mnist10k();
-        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 1.0, 0.5))) {
+        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 0.35, 1.0, 0.5))) {
             SampleSet queries = digits.where(i -> i >= 9000 && i < 9064);
             float[] onnx = onnxScores(knn, queries.data(), queries.count(), ShippedData.MNIST_SPEC.sampleShape());
             float[] plain = knn.reference(queries.data(), queries.count()).get(GraphNames.SCORE);
 
             assertThat(knn.facts()).containsEntry("codebookSize", 1000).containsEntry("neighbours", 5)
-                    .containsEntry("blurSigma", 1.0).containsEntry("lengthExponent", 0.5);
+                    .containsEntry("pixelExponent", 0.35).containsEntry("blurSigma", 1.0).containsEntry("lengthExponent", 0.5);
             for (int i = 0; i < plain.length; i++) {
                 assertThat(onnx[i]).as("score[%d]", i).isCloseTo(plain[i], Offset.offset(1e-3f * plain[i]));
             }
@@ -64,8 +64,8 @@ class KnnTest {
         SampleSet others = digits.where(i -> i != 17);
         long[] shape = ShippedData.MNIST_SPEC.sampleShape();
 
-        try (TrainedModel all = fit(digits, new NeighbourOptions(200, 3, 1.0, 0.5));
-                TrainedModel leftOut = fit(others, new NeighbourOptions(200, 3, 1.0, 0.5))) {
+        try (TrainedModel all = fit(digits, new NeighbourOptions(200, 3, 0.35, 1.0, 0.5));
+                TrainedModel leftOut = fit(others, new NeighbourOptions(200, 3, 0.35, 1.0, 0.5))) {
             float inCodebook = onnxScores(all, query.data(), 1, shape)[0];
 
             assertThat(inCodebook).isGreaterThan(0.5f)
@@ -87,9 +87,9 @@ class KnnTest {
         length = Math.sqrt(length);
         long[] shape = ShippedData.MNIST_SPEC.sampleShape();
 
-        try (TrainedModel asIs = fit(digits, new NeighbourOptions(100, 1, 0, 0));
-                TrainedModel compressed = fit(digits, new NeighbourOptions(100, 1, 0, 0.5));
-                TrainedModel shapeOnly = fit(digits, new NeighbourOptions(100, 1, 0, 1))) {
+        try (TrainedModel asIs = fit(digits, new NeighbourOptions(100, 1, 1, 0, 0));
+                TrainedModel compressed = fit(digits, new NeighbourOptions(100, 1, 1, 0, 0.5));
+                TrainedModel shapeOnly = fit(digits, new NeighbourOptions(100, 1, 1, 0, 1))) {
             // x / |x|^a maps 0.6 x to 0.6^(1 - a) times the image of x: the distance is (1 - 0.6^(1 - a)) |x|^(1 - a).
             assertThat(onnxScores(asIs, dimmer, 1, shape)[0]).isCloseTo((float) (0.4 * length), Offset.offset(1e-3f));
             assertThat(onnxScores(compressed, dimmer, 1, shape)[0])
@@ -98,6 +98,32 @@ class KnnTest {
             assertThat(onnxScores(shapeOnly, dimmer, 1, shape)[0])
                     .isCloseTo(onnxScores(shapeOnly, digit, 1, shape)[0], Offset.offset(1e-4f));
         }
+    }
+
+    @Test
+    void thePixelExponentLiftsFaintPixelsTowardsSolidOnesBeforeDistances() {
+        InputSpec twoPixels = InputSpec.image(1, 1, 2);
+        SampleSet black = Rows.unlabelled(twoPixels, 0, 0);
+        // One faint pixel (0.04) beside one solid (1): raised to 0.5 they become 0.2 and 1.
+        float[] faintAndSolid = {0.04f, 1};
+
+        try (TrainedModel pixels = fit(black, new NeighbourOptions(1, 1, 1, 0, 0));
+                TrainedModel lifted = fit(black, new NeighbourOptions(1, 1, 0.5, 0, 0))) {
+            assertThat(onnxScores(pixels, faintAndSolid, 1, twoPixels.sampleShape())[0])
+                    .isCloseTo((float) Math.sqrt(0.04 * 0.04 + 1), Offset.offset(1e-5f));
+            assertThat(onnxScores(lifted, faintAndSolid, 1, twoPixels.sampleShape())[0])
+                    .isCloseTo((float) Math.sqrt(0.2 * 0.2 + 1), Offset.offset(1e-5f));
+            assertThat(lifted.architecture()).contains("pixels raised to the power 0.5");
+        }
+    }
+
+    @Test
+    void aPixelExponentIsRefusedForImagesThatAreNotInTheUnitRange() {
+        InputSpec normalized = new InputSpec(InputSpec.NCHW, 1, 1, 2, List.of(0.0, 1.0), List.of(0.5), List.of(0.25));
+
+        assertThatThrownBy(() -> Representation.of(normalized, 0.35, GaussianBlur.NONE, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("images in [0, 1]");
+        assertThat(Representation.of(normalized, 1, GaussianBlur.NONE, 0).pixelExponent()).isEqualTo(1);
     }
 
     @Test
@@ -126,10 +152,10 @@ class KnnTest {
     void theCodebookIsASeededSubsampleOfAtMostItsSizeAndNeverMoreNeighboursThanSamples() {
         SampleSet digits = ShippedData.mnist10k().first(500);
 
-        Codebook a = Codebook.of(digits, 100, 7, RAW);
-        Codebook b = Codebook.of(digits, 100, 7, RAW);
-        Codebook other = Codebook.of(digits, 100, 8, RAW);
-        Codebook all = Codebook.of(digits, 1000, 7, RAW);
+        Codebook a = Codebook.of(digits, 100, 7, Representation.AS_IS);
+        Codebook b = Codebook.of(digits, 100, 7, Representation.AS_IS);
+        Codebook other = Codebook.of(digits, 100, 8, Representation.AS_IS);
+        Codebook all = Codebook.of(digits, 1000, 7, Representation.AS_IS);
 
         assertThat(a.count()).isEqualTo(100);
         assertThat(a.samples()).isEqualTo(b.samples());
@@ -137,7 +163,7 @@ class KnnTest {
         assertThat(all.count()).isEqualTo(500);
         assertThat(all.samples()).isEqualTo(digits.data());
         assertThat(a.neighbours(5)).isEqualTo(5);
-        assertThat(Codebook.of(digits.first(3), 100, 7, RAW).neighbours(5)).isEqualTo(3);
+        assertThat(Codebook.of(digits.first(3), 100, 7, Representation.AS_IS).neighbours(5)).isEqualTo(3);
     }
 
     private static TrainedModel fit(SampleSet train, NeighbourOptions neighbours) {
