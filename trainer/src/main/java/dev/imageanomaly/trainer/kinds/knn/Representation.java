@@ -12,8 +12,7 @@ import java.util.List;
  * {@code pixelExponent}, blurred, flattened, and divided by its length raised to
  * {@code lengthExponent}. A pixel exponent below 1 lifts faint values towards the solid ones
  * ({@code 0.1 -> 0.45} at 0.35), so thin strokes, seams and texture weigh more against large areas
- * of even ink or cloth; it was chosen, with the length exponent, on held-out images of the training
- * split (README). At length exponent 0 the brightness stays as it is; at 1 every image has unit
+ * of even ink or cloth. At length exponent 0 the brightness stays as it is; at 1 every image has unit
  * length and distances compare shapes only; in between brightness still counts, compressed
  * ({@code |x| -> |x|^(1 - exponent)}). All three are priors about images; feature vectors
  * (standardized table rows, whose distance from the others is the point) are compared as they are.
@@ -104,7 +103,8 @@ record Representation(double pixelExponent, GaussianBlur blur, double lengthExpo
             steps.add("blurred by a Gaussian of sigma " + blur.sigma() + " pixels");
         }
         if (lengthExponent != 0) {
-            steps.add(lengthExponent == 1 ? "scaled to unit length" : "divided by their length to the power " + lengthExponent);
+            steps.add(lengthExponent == 1 ? "scaled to unit length"
+                    : "divided by their length to the power " + lengthExponent);
         }
         return String.join(", then ", steps);
     }

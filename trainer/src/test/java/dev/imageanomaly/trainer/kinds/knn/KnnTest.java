@@ -50,7 +50,8 @@ class KnnTest {
             float[] plain = knn.reference(queries.data(), queries.count()).get(GraphNames.SCORE);
 
             assertThat(knn.facts()).containsEntry("codebookSize", 1000).containsEntry("neighbours", 5)
-                    .containsEntry("pixelExponent", 0.35).containsEntry("blurSigma", 1.0).containsEntry("lengthExponent", 0.5);
+                    .containsEntry("pixelExponent", 0.35).containsEntry("blurSigma", 1.0)
+                    .containsEntry("lengthExponent", 0.5);
             for (int i = 0; i < plain.length; i++) {
                 assertThat(onnx[i]).as("score[%d]", i).isCloseTo(plain[i], Offset.offset(1e-3f * plain[i]));
             }
