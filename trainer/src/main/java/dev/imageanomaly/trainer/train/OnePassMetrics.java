@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The one metrics line of a kind fitted in one pass, without epochs ({@code knn}, {@code iforest}):
@@ -21,10 +22,26 @@ public final class OnePassMetrics {
     private OnePassMetrics() {}
 
     /**
+     * A model fitted in one pass since {@code startNanos}, measured through its exported graph, and
+     * returned again with that one line as its run's history. The graph to measure comes from the
+     * model itself, so it is built twice from the same fit: once without history, once with.
+     *
+     * @param fitted the fitted model, given the run it is to carry (models of plain arrays: nothing to close)
+     * @param metricsLog JSON-lines file that gets the line (null for none)
+     */
+    public static <T extends TrainedModel> T measured(Function<TrainingRun, T> fitted, long startNanos,
+            SampleSet train, SampleSet validation, TrainingConfig config, Path metricsLog) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        byte[] graph = fitted.apply(TrainingRun.since(startNanos, config, List.of())).export("one-pass").model();
+        EpochMetrics m = measure(graph, train, validation, config, seconds, metricsLog);
+        return fitted.apply(TrainingRun.since(startNanos, config, List.of(m)));
+    }
+
+    /**
      * @param seconds how long the fit took
      * @param metricsLog JSON-lines file that gets the line (null for none)
      */
-    public static EpochMetrics measure(byte[] graph, SampleSet train, SampleSet validation, TrainingConfig config,
+    static EpochMetrics measure(byte[] graph, SampleSet train, SampleSet validation, TrainingConfig config,
             double seconds, Path metricsLog) {
         float[] trainScores;
         float[] validationScores;

@@ -4,10 +4,8 @@ import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.train.EpochMetrics;
 import dev.imageanomaly.trainer.train.OnePassMetrics;
 import dev.imageanomaly.trainer.train.TrainingConfig;
-import dev.imageanomaly.trainer.train.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 
 /** Trains the {@code iforest} kind: grows the trees in one pass and logs the one line of {@link OnePassMetrics}. */
 public final class IsolationForestTrainer {
@@ -28,15 +26,14 @@ public final class IsolationForestTrainer {
         long start = System.nanoTime();
         TrainingConfig.ForestOptions options = config.forest();
         IsolationForest forest = IsolationForest.grow(train, options.trees(), options.sampleSize(), config.seed());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        byte[] graph = new TrainedIsolationForest(forest, TrainingRun.since(start, config, List.of())).export("iforest")
-                .model();
-        EpochMetrics m = OnePassMetrics.measure(graph, train, validation, config, seconds, metricsLog);
+        TrainedIsolationForest trained = OnePassMetrics.measured(run -> new TrainedIsolationForest(forest, run), start,
+                train, validation, config, metricsLog);
         if (console != null) {
+            EpochMetrics m = trained.run().history().get(0);
             console.printf("%d isolation trees on %d of %d training samples each; mean score: training %.4f, "
                     + "validation %.4f, train/validation score KS %.3f%n", forest.trees().size(), forest.sampleSize(),
                     train.count(), m.trainLoss(), m.validationLoss(), m.trainValidationKs());
         }
-        return new TrainedIsolationForest(forest, TrainingRun.since(start, config, List.of(m)));
+        return trained;
     }
 }

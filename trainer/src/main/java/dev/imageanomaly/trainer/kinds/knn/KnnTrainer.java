@@ -4,10 +4,8 @@ import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.train.EpochMetrics;
 import dev.imageanomaly.trainer.train.OnePassMetrics;
 import dev.imageanomaly.trainer.train.TrainingConfig;
-import dev.imageanomaly.trainer.train.TrainingRun;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * "Trains" the {@code knn} kind: keeps a seeded subsample of the training samples as the codebook,
@@ -35,14 +33,14 @@ public final class KnnTrainer {
         Codebook codebook = Codebook.of(train, options.codebookSize(), config.seed(),
                 Representation.of(train.spec(), options.pixelExponent(), new GaussianBlur(options.blurSigma()),
                         options.lengthExponent()));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        byte[] graph = new TrainedKnn(codebook, TrainingRun.since(start, config, List.of())).export("knn").model();
-        EpochMetrics m = OnePassMetrics.measure(graph, train, validation, config, seconds, metricsLog);
+        TrainedKnn knn = OnePassMetrics.measured(run -> new TrainedKnn(codebook, run), start, train, validation, config,
+                metricsLog);
         if (console != null) {
+            EpochMetrics m = knn.run().history().get(0);
             console.printf("codebook of %d of %d training samples; mean score: training %.4f, validation %.4f, "
                     + "train/validation score KS %.3f%n", codebook.count(), train.count(), m.trainLoss(),
                     m.validationLoss(), m.trainValidationKs());
         }
-        return new TrainedKnn(codebook, TrainingRun.since(start, config, List.of(m)));
+        return knn;
     }
 }
