@@ -104,11 +104,17 @@ public final class ModelOptions {
                     + "pixels (default: ${DEFAULT-VALUE})")
     double blur;
 
-    @Option(names = "--length-exponent", defaultValue = "0.35", paramLabel = "A",
+    @Option(names = "--length-exponent", defaultValue = "0.15", paramLabel = "A",
             description = "knn: divide every (blurred) image by its length to the power A before distances: 0 keeps "
                     + "brightness, 1 compares shapes only, between compresses brightness; CSV rows are never blurred "
                     + "or scaled (default: ${DEFAULT-VALUE})")
     double lengthExponent;
+
+    @Option(names = "--subspace-neighbours", defaultValue = "10", paramLabel = "S",
+            description = "knn: for images, also measure the distance to the (ridge-fitted) flat through the S nearest "
+                    + "codebook images, and score by the geometric mean of both distances; 0 = the mean distance "
+                    + "alone; CSV rows never (default: ${DEFAULT-VALUE})")
+    int subspaceNeighbours;
 
     @Option(names = "--trees", defaultValue = "200", paramLabel = "T",
             description = "iforest: isolation trees grown (default: ${DEFAULT-VALUE})")
@@ -139,7 +145,7 @@ public final class ModelOptions {
                 LearningRateSchedule.parse(schedule), latent, hidden, patience, noise, seed,
                 new VaeOptions(beta, betaWarmup, vaeSamples), new EnsembleOptions(members, dropRate, finalBatchSize),
                 new GanOptions(criticSteps, clip, kappa, encoderEpochs, ganLearningRate),
-                new NeighbourOptions(codebookSize, neighbours, pixelExponent, blur, lengthExponent),
+                new NeighbourOptions(codebookSize, neighbours, pixelExponent, blur, lengthExponent, subspaceNeighbours),
                 new ForestOptions(trees, treeSampleSize), memberKinds, densityComponents);
         config.validate();
         return config;

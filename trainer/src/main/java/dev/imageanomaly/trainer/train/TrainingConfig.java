@@ -96,16 +96,19 @@ public record TrainingConfig(
      * @param lengthExponent each (blurred) image is divided by its length to this power before distances:
      *     0 keeps brightness, 1 compares unit-length images (shape only); feature vectors are neither
      *     blurred nor scaled
+     * @param subspaceNeighbours images also measure the distance to the flat through this many nearest codebook
+     *     samples, and score by the geometric mean of both distances; 0 = the mean distance alone (always so
+     *     for feature vectors)
      */
     public record NeighbourOptions(int codebookSize, int neighbours, double pixelExponent, double blurSigma,
-            double lengthExponent) {
+            double lengthExponent, int subspaceNeighbours) {
         /** The image priors as chosen on held-out training images of Fashion-MNIST and MNIST (README). */
         public static NeighbourOptions defaults() {
-            return new NeighbourOptions(4096, 5, 0.35, 1, 0.35);
+            return new NeighbourOptions(4096, 5, 0.35, 1, 0.15, 10);
         }
 
         public NeighbourOptions withNeighbours(int k) {
-            return new NeighbourOptions(codebookSize, k, pixelExponent, blurSigma, lengthExponent);
+            return new NeighbourOptions(codebookSize, k, pixelExponent, blurSigma, lengthExponent, subspaceNeighbours);
         }
     }
 
@@ -192,6 +195,7 @@ public record TrainingConfig(
         require(neighbours.pixelExponent() > 0 && neighbours.pixelExponent() <= 1, "pixel exponent must be in (0, 1]");
         require(neighbours.blurSigma() >= 0, "blur sigma must not be negative");
         require(neighbours.lengthExponent() >= 0 && neighbours.lengthExponent() <= 1, "length exponent must be in [0, 1]");
+        require(neighbours.subspaceNeighbours() >= 0, "subspace neighbours must be 0 (off) or more");
         require(forest.trees() > 0, "trees must be positive");
         require(forest.sampleSize() > 1, "the forest's sample size must be at least 2");
         require(!memberKinds.isEmpty(), "an ensemble needs member kinds");

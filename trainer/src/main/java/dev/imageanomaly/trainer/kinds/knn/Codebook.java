@@ -4,13 +4,16 @@ import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.data.SampleSet;
 import dev.imageanomaly.trainer.data.Splits;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * The normal samples a {@code knn} graph measures distances to, in their {@link Representation}
  * (as queries will be), back to back; and the rule it scores by, written out plainly: the mean
  * Euclidean distance from a query's representation to the {@code neighbours} nearest of them, where
- * a codebook sample is not its own neighbour. The exporter computes the same with matrix products
+ * a codebook sample is not its own neighbour, combined with the distance to the flat through the
+ * nearest when there is a {@link LocalSubspace}. The exporter computes the same with matrix products
  * ({@link KnnExporter}); this plain form is the reference it is checked against.
  *
  * <p>Why a sample is not its own neighbour: {@code find-anomalies} scores the very images it trained
@@ -19,12 +22,12 @@ import java.util.Random;
  * left out of the codebook. So the nearest sample is skipped when it is the query itself, up to
  * rounding (squared distance at most {@link #SELF_MATCH} times the query's squared length).
  */
-record Codebook(float[] samples, int count, InputSpec spec, Representation representation) {
+record Codebook(float[] samples, int count, InputSpec spec, Representation representation, LocalSubspace subspace) {
 
     static final double SELF_MATCH = 1e-5;
 
     /** At most {@code size} training samples: all of them, or a seeded subsample when there are more. */
-    static Codebook of(SampleSet train, int size, long seed, Representation representation) {
+    static Codebook of(SampleSet train, int size, long seed, Representation representation, LocalSubspace subspace) {
         SampleSet kept = train;
         if (train.count() > size) {
             int[] order = Splits.permutation(train.count(), new Random(seed));
@@ -33,7 +36,7 @@ record Codebook(float[] samples, int count, InputSpec spec, Representation repre
             kept = train.subset(chosen);
         }
         return new Codebook(representation.apply(kept.data(), kept.count(), train.spec()), kept.count(), train.spec(),
-                representation);
+                representation, subspace.limitedTo(kept.count()));
     }
 
     int width() {
@@ -45,17 +48,29 @@ record Codebook(float[] samples, int count, InputSpec spec, Representation repre
         return Math.min(wanted, count);
     }
 
-    /** The nearest samples looked at: one more than averaged, to skip the query itself; none to spare in a tiny codebook. */
+    /** The nearest samples looked at: one more than either rule uses, to skip the query itself; none to spare in a tiny codebook. */
     int candidates(int wanted) {
-        return Math.min(wanted + 1, count);
+        return Math.min(used(wanted) + 1, count);
     }
 
-    /** Per query (raw samples, back to back): the mean distance of its representation to the nearest codebook samples. */
-    float[] meanNearestDistances(float[] rawQueries, int queryCount, int wanted) {
+    /** Whether the query itself can be skipped: the candidates hold one more than either rule uses. */
+    boolean spare(int wanted) {
+        return candidates(wanted) > used(wanted);
+    }
+
+    private int used(int wanted) {
+        return Math.max(neighbours(wanted), subspace.neighbours());
+    }
+
+    /**
+     * Per query (raw samples, back to back): the mean distance of its representation to the nearest
+     * codebook samples; with a {@link LocalSubspace}, the geometric mean of that and the distance to
+     * the flat through its nearest.
+     */
+    float[] scores(float[] rawQueries, int queryCount, int wanted) {
         float[] queries = representation.apply(rawQueries, queryCount, spec);
         int width = width();
         int k = neighbours(wanted);
-        boolean spare = candidates(wanted) > k;
         float[] scores = new float[queryCount];
         double[] squared = new double[count];
         for (int q = 0; q < queryCount; q++) {
@@ -71,13 +86,15 @@ record Codebook(float[] samples, int count, InputSpec spec, Representation repre
                 }
                 squared[c] = sum;
             }
-            Arrays.sort(squared);
-            int first = spare && squared[0] <= SELF_MATCH * length ? 1 : 0;
+            int[] order = IntStream.range(0, count).boxed().sorted(Comparator.comparingDouble(c -> squared[c]))
+                    .mapToInt(Integer::intValue).toArray();
+            int first = spare(wanted) && squared[order[0]] <= SELF_MATCH * length ? 1 : 0;
             double mean = 0;
             for (int i = first; i < first + k; i++) {
-                mean += Math.sqrt(squared[i]) / k;
+                mean += Math.sqrt(squared[order[i]]) / k;
             }
-            scores[q] = (float) mean;
+            scores[q] = (float) (subspace.isNone() ? mean : Math.sqrt(mean * subspace.distance(queries, q * width,
+                    samples, Arrays.copyOfRange(order, first, first + subspace.neighbours()), width)));
         }
         return scores;
     }

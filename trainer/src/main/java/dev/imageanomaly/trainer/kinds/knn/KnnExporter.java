@@ -5,6 +5,7 @@ import static dev.imageanomaly.scoring.bundle.GraphNames.SCORE;
 import static dev.imageanomaly.trainer.export.OnnxGraph.integer;
 import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
 
+import ai.onnx.proto.OnnxMl;
 import dev.imageanomaly.scoring.bundle.InputSpec;
 import dev.imageanomaly.trainer.export.ExportedModel;
 import dev.imageanomaly.trainer.export.OnnxGraph;
@@ -17,8 +18,10 @@ import java.util.List;
  * all {@code M} samples come from one matrix product, {@code |x|^2 - 2 x.c + |c|^2} (the codebook,
  * doubled and transposed, and its squared norms are constants of the graph); TopK picks the
  * {@code k + 1} smallest, Where drops the first when it is the sample itself, and the score is the
- * mean of the square roots of the {@code k} left. A batch of N costs one {@code [N, D] x [D, M]}
- * product, which ONNX Runtime runs as a GEMM.
+ * mean of the square roots of the {@code k} left. With a {@link LocalSubspace}, TopK's indices pick
+ * the nearest samples out of the same stored codebook, and the score is the geometric mean of that
+ * mean and the distance to their flat. A batch of N costs one {@code [N, D] x [D, M]} product, which
+ * ONNX Runtime runs as a GEMM, and (with the subspace) a few products of {@code S x D} per sample.
  *
  * <p>Output: {@code score [N]}.
  */
@@ -28,11 +31,12 @@ final class KnnExporter {
 
     private KnnExporter() {}
 
-    static String scoreDefinition(int neighbours, int codebookSize, Representation representation) {
-        String prepared = representation.describe();
-        return "mean Euclidean distance to the " + neighbours + " nearest of " + codebookSize
+    static String scoreDefinition(int neighbours, Codebook codebook) {
+        String prepared = codebook.representation().describe();
+        String subspace = codebook.subspace().describe();
+        return "mean Euclidean distance to the " + neighbours + " nearest of " + codebook.count()
                 + " training samples kept in the graph (not counting the sample itself)"
-                + (prepared.isEmpty() ? "" : ", all " + prepared);
+                + (subspace.isEmpty() ? "" : "; its " + subspace) + (prepared.isEmpty() ? "" : "; all " + prepared);
     }
 
     static ExportedModel export(String name, Codebook codebook, int wantedNeighbours) {
@@ -54,7 +58,8 @@ final class KnnExporter {
         OnnxGraph g = new OnnxGraph(name);
         String x = g.input(INPUT, in.channels(), in.height(), in.width());
         String flat = codebook.representation().apply(g, x, in);
-        String crossTerms = g.node("MatMul", flat, g.floats("codebook_minus_twice_transposed", minusTwiceTransposed, d, m));
+        String storedCodebook = g.floats("codebook_minus_twice_transposed", minusTwiceTransposed, d, m);
+        String crossTerms = g.node("MatMul", flat, storedCodebook);
         String queryNorms = g.node("ReduceSum", List.of(g.node("Mul", flat, flat), g.longs("axes", 1)),
                 List.of(integer("keepdims", 1)), null);
         String squared = g.node("Add", g.node("Add", crossTerms, queryNorms),
@@ -65,16 +70,31 @@ final class KnnExporter {
         List<String> top = g.nodeWithOutputs("TopK", List.of(g.node("Neg", nonNegative), g.longs("k", candidates)),
                 List.of(integer("axis", 1), integer("largest", 1)), 2);
         String nearest = g.node("Neg", top.get(0));
-        if (candidates > k) {
+        LocalSubspace subspace = codebook.subspace();
+        String nearestIndices = subspace.isNone() ? null : g.slice(top.get(1), 1, 0, subspace.neighbours());
+        if (codebook.spare(wantedNeighbours)) {
             // The query itself, when it is in the codebook, is not its own neighbour (see Codebook).
             String itself = g.node("LessOrEqual", g.slice(nearest, 1, 0, 1),
                     g.node("Mul", queryNorms, g.scalar((float) Codebook.SELF_MATCH)));
+            if (nearestIndices != null) {
+                nearestIndices = g.node("Where", itself, g.slice(top.get(1), 1, 1, subspace.neighbours() + 1),
+                        nearestIndices);
+            }
             nearest = g.node("Where", itself, g.slice(nearest, 1, 1, k + 1), g.slice(nearest, 1, 0, k));
+        } else {
+            nearest = g.slice(nearest, 1, 0, k);
         }
         String distances = g.node("Sqrt", nearest);
-        g.node("ReduceMean", List.of(distances), List.of(ints("axes", 1), integer("keepdims", 0)), SCORE);
+        List<OnnxMl.AttributeProto> meanOverNeighbours = List.of(ints("axes", 1), integer("keepdims", 0));
+        if (subspace.isNone()) {
+            g.node("ReduceMean", List.of(distances), meanOverNeighbours, SCORE);
+        } else {
+            String mean = g.node("ReduceMean", List.of(distances), meanOverNeighbours, null);
+            String flatDistance = subspace.distance(g, flat, nearestIndices, storedCodebook, -2);
+            g.node("Sqrt", List.of(g.node("Mul", mean, flatDistance)), List.of(), SCORE);
+        }
         g.output(SCORE);
-        return new ExportedModel(g.toBytes(OnnxGraph.PRODUCER), OUTPUTS, SCORE, scoreDefinition(k, m, codebook.representation()),
+        return new ExportedModel(g.toBytes(OnnxGraph.PRODUCER), OUTPUTS, SCORE, scoreDefinition(k, codebook),
                 null);
     }
 }

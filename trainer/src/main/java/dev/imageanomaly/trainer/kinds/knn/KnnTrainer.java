@@ -32,7 +32,7 @@ public final class KnnTrainer {
         TrainingConfig.NeighbourOptions options = config.neighbours();
         Codebook codebook = Codebook.of(train, options.codebookSize(), config.seed(),
                 Representation.of(train.spec(), options.pixelExponent(), new GaussianBlur(options.blurSigma()),
-                        options.lengthExponent()));
+                        options.lengthExponent()), LocalSubspace.of(train.spec(), options.subspaceNeighbours()));
         TrainedKnn knn = OnePassMetrics.measured(run -> new TrainedKnn(codebook, run), start, train, validation, config,
                 metricsLog);
         if (console != null) {

@@ -6,7 +6,7 @@ import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingRun;
 import java.util.Map;
 
-/** A codebook of normal samples and how many of the nearest the score averages over. */
+/** A codebook of normal samples, how many of the nearest the score averages over, and the flat through the nearest. */
 public final class TrainedKnn implements TrainedModel {
 
     private final Codebook codebook;
@@ -29,8 +29,9 @@ public final class TrainedKnn implements TrainedModel {
     @Override
     public String architecture() {
         String prepared = codebook.representation().describe();
+        String subspace = codebook.subspace().describe();
         return "codebook " + codebook.count() + " x " + codebook.width() + (prepared.isEmpty() ? "" : " (" + prepared
-                + ")") + ", mean distance to the " + neighbours() + " nearest";
+                + ")") + ", mean distance to the " + neighbours() + " nearest" + (subspace.isEmpty() ? "" : ", " + subspace);
     }
 
     @Override
@@ -38,7 +39,7 @@ public final class TrainedKnn implements TrainedModel {
         Representation representation = codebook.representation();
         return Map.of("codebookSize", codebook.count(), "neighbours", neighbours(), "pixelExponent",
                 representation.pixelExponent(), "blurSigma", representation.blur().sigma(), "lengthExponent",
-                representation.lengthExponent());
+                representation.lengthExponent(), "subspaceNeighbours", codebook.subspace().neighbours());
     }
 
     @Override
@@ -49,7 +50,7 @@ public final class TrainedKnn implements TrainedModel {
     /** The distances computed plainly, one sample against each codebook sample. */
     @Override
     public Map<String, float[]> reference(float[] batch, int count) {
-        return Map.of(GraphNames.SCORE, codebook.meanNearestDistances(batch, count, neighbours()));
+        return Map.of(GraphNames.SCORE, codebook.scores(batch, count, neighbours()));
     }
 
     @Override

@@ -10,16 +10,18 @@ import dev.imageanomaly.scoring.engine.OnnxScoringEngine;
 import dev.imageanomaly.trainer.ShippedData;
 import dev.imageanomaly.trainer.data.Rows;
 import dev.imageanomaly.trainer.data.SampleSet;
+import dev.imageanomaly.trainer.eval.DetectionMetrics;
 import dev.imageanomaly.trainer.kinds.ModelKinds;
 import dev.imageanomaly.trainer.train.TrainedModel;
 import dev.imageanomaly.trainer.train.TrainingConfig;
 import dev.imageanomaly.trainer.train.TrainingConfig.NeighbourOptions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-/** The knn kind: the mean distance to the nearest codebook samples, computed inside the exported graph. */
+/** The knn kind: the mean distance to the nearest codebook samples, and to their flat, computed inside the exported graph. */
 class KnnTest {
 
     static final InputSpec TWO_FEATURES = InputSpec.features(List.of(0.0, 0.0), List.of(1.0, 1.0));
@@ -29,9 +31,11 @@ class KnnTest {
         // Codebook (0,0), (3,0), (0,4), (10,10).
         SampleSet train = Rows.unlabelled(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
 
-        // A blur and unit length are asked for; feature vectors are not images: they are compared as they are.
-        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 0.35, 1.0, 1))) {
+        // A blur, unit length and a subspace are asked for; feature vectors are not images: they are compared as they are.
+        try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 0.35, 1.0, 1, 10))) {
             float[] scores = onnxScores(knn, new float[] {6, 8, 1, 0}, 2, new long[] {1, 1, 2});
+
+            assertThat(knn.facts()).containsEntry("subspaceNeighbours", 0);
 
             // (6,8) is sqrt(16+4), sqrt(36+16) and sqrt(9+64) from (10,10), (0,4) and (3,0); 10 from (0,0).
             assertThat(scores[0]).isCloseTo((float) ((Math.sqrt(20) + Math.sqrt(52) + Math.sqrt(73)) / 3),
@@ -42,16 +46,16 @@ class KnnTest {
     }
 
     @Test
-    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleAPixelExponentABlurAndALengthExponent() {
+    void theGraphMatchesThePlainComputationOnRealDigitsWithACodebookSubsampleAllImagePriorsAndTheSubspace() {
         SampleSet digits = ShippedData.mnist10k();
-        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 0.35, 1.0, 0.5))) {
+        try (TrainedModel knn = fit(digits.first(3000), new NeighbourOptions(1000, 5, 0.35, 1.0, 0.5, 10))) {
             SampleSet queries = digits.where(i -> i >= 9000 && i < 9064);
             float[] onnx = onnxScores(knn, queries.data(), queries.count(), ShippedData.MNIST_SPEC.sampleShape());
             float[] plain = knn.reference(queries.data(), queries.count()).get(GraphNames.SCORE);
 
             assertThat(knn.facts()).containsEntry("codebookSize", 1000).containsEntry("neighbours", 5)
                     .containsEntry("pixelExponent", 0.35).containsEntry("blurSigma", 1.0)
-                    .containsEntry("lengthExponent", 0.5);
+                    .containsEntry("lengthExponent", 0.5).containsEntry("subspaceNeighbours", 10);
             for (int i = 0; i < plain.length; i++) {
                 assertThat(onnx[i]).as("score[%d]", i).isCloseTo(plain[i], Offset.offset(1e-3f * plain[i]));
             }
@@ -65,8 +69,8 @@ class KnnTest {
         SampleSet others = digits.where(i -> i != 17);
         long[] shape = ShippedData.MNIST_SPEC.sampleShape();
 
-        try (TrainedModel all = fit(digits, new NeighbourOptions(200, 3, 0.35, 1.0, 0.5));
-                TrainedModel leftOut = fit(others, new NeighbourOptions(200, 3, 0.35, 1.0, 0.5))) {
+        try (TrainedModel all = fit(digits, new NeighbourOptions(200, 3, 0.35, 1.0, 0.5, 10));
+                TrainedModel leftOut = fit(others, new NeighbourOptions(200, 3, 0.35, 1.0, 0.5, 10))) {
             float inCodebook = onnxScores(all, query.data(), 1, shape)[0];
 
             assertThat(inCodebook).isGreaterThan(0.5f)
@@ -88,9 +92,9 @@ class KnnTest {
         length = Math.sqrt(length);
         long[] shape = ShippedData.MNIST_SPEC.sampleShape();
 
-        try (TrainedModel asIs = fit(digits, new NeighbourOptions(100, 1, 1, 0, 0));
-                TrainedModel compressed = fit(digits, new NeighbourOptions(100, 1, 1, 0, 0.5));
-                TrainedModel shapeOnly = fit(digits, new NeighbourOptions(100, 1, 1, 0, 1))) {
+        try (TrainedModel asIs = fit(digits, new NeighbourOptions(100, 1, 1, 0, 0, 0));
+                TrainedModel compressed = fit(digits, new NeighbourOptions(100, 1, 1, 0, 0.5, 0));
+                TrainedModel shapeOnly = fit(digits, new NeighbourOptions(100, 1, 1, 0, 1, 0))) {
             // x / |x|^a maps 0.6 x to 0.6^(1 - a) times the image of x: the distance is (1 - 0.6^(1 - a)) |x|^(1 - a).
             assertThat(onnxScores(asIs, dimmer, 1, shape)[0]).isCloseTo((float) (0.4 * length), Offset.offset(1e-3f));
             assertThat(onnxScores(compressed, dimmer, 1, shape)[0])
@@ -108,13 +112,57 @@ class KnnTest {
         // One faint pixel (0.04) beside one solid (1): raised to 0.5 they become 0.2 and 1.
         float[] faintAndSolid = {0.04f, 1};
 
-        try (TrainedModel pixels = fit(black, new NeighbourOptions(1, 1, 1, 0, 0));
-                TrainedModel lifted = fit(black, new NeighbourOptions(1, 1, 0.5, 0, 0))) {
+        try (TrainedModel pixels = fit(black, new NeighbourOptions(1, 1, 1, 0, 0, 0));
+                TrainedModel lifted = fit(black, new NeighbourOptions(1, 1, 0.5, 0, 0, 0))) {
             assertThat(onnxScores(pixels, faintAndSolid, 1, twoPixels.sampleShape())[0])
                     .isCloseTo((float) Math.sqrt(0.04 * 0.04 + 1), Offset.offset(1e-5f));
             assertThat(onnxScores(lifted, faintAndSolid, 1, twoPixels.sampleShape())[0])
                     .isCloseTo((float) Math.sqrt(0.2 * 0.2 + 1), Offset.offset(1e-5f));
             assertThat(lifted.architecture()).contains("pixels raised to the power 0.5");
+        }
+    }
+
+    @Test
+    void theSubspaceDistanceIsWhatTheRidgeFitToTheNearestSamplesLeavesAndTheScoreItsGeometricMeanWithTheMean() {
+        InputSpec twoPixels = InputSpec.image(1, 1, 2);
+        // Two codebook images, (0, 0) and (1, 0): their flat is the line through both.
+        SampleSet line = Rows.unlabelled(twoPixels, 0, 0, 1, 0);
+        float[] offTheLine = {0.5f, 0.5f};
+        float[] alongTheLine = {0.9f, 0};
+
+        try (TrainedModel knn = fit(line, new NeighbourOptions(2, 1, 1, 0, 0, 2))) {
+            float[] scores = onnxScores(knn, concat(offTheLine, alongTheLine), 2, twoPixels.sampleShape());
+            float[] plain = knn.reference(concat(offTheLine, alongTheLine), 2).get(GraphNames.SCORE);
+
+            // Half a pixel straight off the line: 0.5 from the flat, sqrt(0.5) from the nearest image.
+            assertThat(scores[0]).isCloseTo((float) Math.sqrt(0.5 * Math.sqrt(0.5)), Offset.offset(1e-5f));
+            // On the line, 0.4 from the images' mean (0.5, 0). Their spread has trace 0.5, so the ridge is
+            // 3 x 0.5 / 2 = 0.75 against the line's eigenvalue 0.5: the fit reaches 0.5 / 1.25 of the way and
+            // leaves 0.4 x 0.75 / 1.25 = 0.24; the nearest image is 0.1 away.
+            assertThat(scores[1]).isCloseTo((float) Math.sqrt(0.1 * 0.24), Offset.offset(1e-5f));
+            assertThat(plain[0]).isCloseTo(scores[0], Offset.offset(1e-5f));
+            assertThat(plain[1]).isCloseTo(scores[1], Offset.offset(1e-5f));
+            assertThat(knn.architecture()).contains("flat through the 2 nearest");
+        }
+    }
+
+    @Test
+    void theSubspaceTellsAHeldOutDigitFromTheOthersBetterThanTheMeanDistanceAlone() {
+        // Eights are the digits every detector finds hardest; 500 of them as the codebook.
+        SampleSet digits = ShippedData.mnist10k();
+        SampleSet eights = digits.where(i -> i < 6000 && digits.labels()[i] == 8);
+        SampleSet queries = digits.where(i -> i >= 8000);
+        int[] anomalous = IntStream.of(queries.labels()).map(label -> label == 8 ? 0 : 1).toArray();
+        long[] shape = ShippedData.MNIST_SPEC.sampleShape();
+
+        try (TrainedModel alone = fit(eights, new NeighbourOptions(500, 5, 0.35, 1.0, 0.15, 0));
+                TrainedModel withSubspace = fit(eights, new NeighbourOptions(500, 5, 0.35, 1.0, 0.15, 10))) {
+            double aloneAuroc = DetectionMetrics.auroc(onnxScores(alone, queries.data(), queries.count(), shape),
+                    anomalous);
+            double withAuroc = DetectionMetrics.auroc(onnxScores(withSubspace, queries.data(), queries.count(), shape),
+                    anomalous);
+
+            assertThat(withAuroc).isGreaterThan(aloneAuroc + 0.01);
         }
     }
 
@@ -153,10 +201,10 @@ class KnnTest {
     void theCodebookIsASeededSubsampleOfAtMostItsSizeAndNeverMoreNeighboursThanSamples() {
         SampleSet digits = ShippedData.mnist10k().first(500);
 
-        Codebook a = Codebook.of(digits, 100, 7, Representation.AS_IS);
-        Codebook b = Codebook.of(digits, 100, 7, Representation.AS_IS);
-        Codebook other = Codebook.of(digits, 100, 8, Representation.AS_IS);
-        Codebook all = Codebook.of(digits, 1000, 7, Representation.AS_IS);
+        Codebook a = Codebook.of(digits, 100, 7, Representation.AS_IS, LocalSubspace.NONE);
+        Codebook b = Codebook.of(digits, 100, 7, Representation.AS_IS, LocalSubspace.NONE);
+        Codebook other = Codebook.of(digits, 100, 8, Representation.AS_IS, LocalSubspace.NONE);
+        Codebook all = Codebook.of(digits, 1000, 7, Representation.AS_IS, LocalSubspace.NONE);
 
         assertThat(a.count()).isEqualTo(100);
         assertThat(a.samples()).isEqualTo(b.samples());
@@ -164,7 +212,7 @@ class KnnTest {
         assertThat(all.count()).isEqualTo(500);
         assertThat(all.samples()).isEqualTo(digits.data());
         assertThat(a.neighbours(5)).isEqualTo(5);
-        assertThat(Codebook.of(digits.first(3), 100, 7, Representation.AS_IS).neighbours(5)).isEqualTo(3);
+        assertThat(Codebook.of(digits.first(3), 100, 7, Representation.AS_IS, LocalSubspace.NONE).neighbours(5)).isEqualTo(3);
     }
 
     private static TrainedModel fit(SampleSet train, NeighbourOptions neighbours) {
@@ -173,6 +221,12 @@ class KnnTest {
                 d.latent(), d.hidden(), d.patience(), d.noiseStd(), d.seed(), d.vae(), d.ensemble(), d.gan(), neighbours,
                 d.forest(), d.memberKinds(), 0);
         return ModelKinds.fit(train, train, config, null, null);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     private static float[] onnxScores(TrainedModel model, float[] batch, int count, long[] sampleShape) {
