@@ -110,6 +110,14 @@ public record TrainingConfig(
         public NeighbourOptions withNeighbours(int k) {
             return new NeighbourOptions(codebookSize, k, pixelExponent, blurSigma, lengthExponent, subspaceNeighbours);
         }
+
+        public NeighbourOptions withLengthExponent(double a) {
+            return new NeighbourOptions(codebookSize, neighbours, pixelExponent, blurSigma, a, subspaceNeighbours);
+        }
+
+        public NeighbourOptions withSubspaceNeighbours(int s) {
+            return new NeighbourOptions(codebookSize, neighbours, pixelExponent, blurSigma, lengthExponent, s);
+        }
     }
 
     /**
