@@ -4,6 +4,7 @@ import static dev.imageanomaly.scoring.bundle.GraphNames.INPUT;
 import static dev.imageanomaly.scoring.bundle.GraphNames.SCORE;
 import static dev.imageanomaly.trainer.export.OnnxGraph.integer;
 import static dev.imageanomaly.trainer.export.OnnxGraph.ints;
+import static dev.imageanomaly.trainer.export.OnnxGraph.real;
 
 import ai.onnx.proto.OnnxMl;
 import dev.imageanomaly.scoring.bundle.InputSpec;
@@ -15,8 +16,9 @@ import java.util.List;
  * Exports a codebook as one graph that scores each sample by its mean distance to its nearest
  * codebook samples, itself excepted when it is one of them. A sample first takes its
  * {@link Representation}, as the codebook did (a blur is a grouped Conv). The squared distances to
- * all {@code M} samples come from one matrix product, {@code |x|^2 - 2 x.c + |c|^2} (the codebook,
- * doubled and transposed, and its squared norms are constants of the graph); TopK picks the
+ * all {@code M} samples come from one matrix product, {@code |x|^2 - 2 x.c + |c|^2} (the codebook
+ * and its squared norms are constants of the graph; Gemm takes the codebook as it is stored, a sample
+ * a row, transposed, and the -2 as its alpha); TopK picks the
  * {@code k + 1} smallest, Where drops the first when it is the sample itself, and the score is the
  * mean of the square roots of the {@code k} left. With a {@link LocalSubspace}, TopK's indices pick
  * the nearest samples out of the same stored codebook, and the score is the geometric mean of that
@@ -44,13 +46,11 @@ final class KnnExporter {
         int m = codebook.count();
         int d = codebook.width();
         int k = codebook.neighbours(wantedNeighbours);
-        float[] minusTwiceTransposed = new float[d * m];
         float[] squaredNorms = new float[m];
         for (int c = 0; c < m; c++) {
             double norm = 0;
             for (int j = 0; j < d; j++) {
                 float v = codebook.samples()[c * d + j];
-                minusTwiceTransposed[j * m + c] = -2 * v;
                 norm += (double) v * v;
             }
             squaredNorms[c] = (float) norm;
@@ -58,8 +58,9 @@ final class KnnExporter {
         OnnxGraph g = new OnnxGraph(name);
         String x = g.input(INPUT, in.channels(), in.height(), in.width());
         String flat = codebook.representation().apply(g, x, in);
-        String storedCodebook = g.floats("codebook_minus_twice_transposed", minusTwiceTransposed, d, m);
-        String crossTerms = g.node("MatMul", flat, storedCodebook);
+        String samples = g.floats("codebook", codebook.samples(), m, d);
+        String crossTerms = g.node("Gemm", List.of(flat, samples), List.of(integer("transB", 1), real("alpha", -2)),
+                null);
         String queryNorms = g.node("ReduceSum", List.of(g.node("Mul", flat, flat), g.longs("axes", 1)),
                 List.of(integer("keepdims", 1)), null);
         String squared = g.node("Add", g.node("Add", crossTerms, queryNorms),
@@ -90,7 +91,7 @@ final class KnnExporter {
             g.node("ReduceMean", List.of(distances), meanOverNeighbours, SCORE);
         } else {
             String mean = g.node("ReduceMean", List.of(distances), meanOverNeighbours, null);
-            String flatDistance = subspace.distance(g, flat, nearestIndices, storedCodebook, -2);
+            String flatDistance = subspace.distance(g, queryNorms, crossTerms, nearestIndices, samples);
             g.node("Sqrt", List.of(g.node("Mul", mean, flatDistance)), List.of(), SCORE);
         }
         g.output(SCORE);

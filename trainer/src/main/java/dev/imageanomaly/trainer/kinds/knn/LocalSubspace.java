@@ -22,9 +22,10 @@ import org.apache.commons.math3.linear.RealVector;
  * hyperplane distance, regularized: the ridge, {@link #RIDGE} times the neighbours' mean squared
  * spread, keeps a flat through ten images of a 784-pixel space from reaching everything.
  *
- * <p>Written out plainly here (the reference) and as graph nodes; in the graph the ridge system is
- * solved by Newton-Schulz steps, which use only matrix products: the ridge bounds the system's
- * eigenvalues, so the number of steps that reaches {@link #SOLVE_TOLERANCE} is known in advance.
+ * <p>Written out plainly here (the reference: the neighbours' differences from their mean, a Cholesky
+ * solve) and as graph nodes, which work on the neighbours' dot products instead and solve the ridge
+ * system by Newton-Schulz steps, matrix products only: the ridge bounds the system's eigenvalues, so
+ * the number of steps that reaches {@link #SOLVE_TOLERANCE} is known in advance.
  *
  * <p>An image prior: on standardized table rows the flat through ten rows of a few columns reaches
  * most anomalies too, and the plain distance measures better; feature vectors get {@link #NONE}.
@@ -97,25 +98,39 @@ record LocalSubspace(int neighbours) {
     }
 
     /**
-     * The same as nodes. {@code flat [N, D]} are the queries' representations, {@code indices [N, S]} their
-     * nearest codebook samples, {@code codebook [D, M]} the codebook as the exporter keeps it, each
-     * sample a column multiplied by {@code codebookScale}. Out: the distances {@code [N]}.
+     * The same as nodes, from what the exporter already has: {@code queryNorms [N, 1]} the queries'
+     * squared lengths, {@code crossTerms [N, M]} minus twice their dot products with every codebook
+     * sample, {@code indices [N, S]} their nearest samples, {@code codebook [M, D]} the samples, a row
+     * each. Out: the distances {@code [N]}.
+     *
+     * <p>Only the neighbours' Gram matrix {@code P} ({@code S x S}) is computed from their pixels; the
+     * rest is algebra on {@code S}-sized quantities: with {@code m} the neighbours' mean and {@code
+     * r = q - m}, the centred Gram matrix is {@code P} minus its row and column means plus its mean,
+     * {@code b_i = (n_i - m).r} likewise from the dot products {@code n_i.q}, and the squared residual
+     * is {@code |r|^2 - b.w - ridge |w|^2} for the ridge solution {@code w} (since {@code A w = b}).
      */
-    String distance(OnnxGraph g, String flat, String indices, String codebook, float codebookScale) {
+    String distance(OnnxGraph g, String queryNorms, String crossTerms, String indices, String codebook) {
         int s = neighbours;
         float[] eye = new float[s * s];
         for (int i = 0; i < s; i++) {
             eye[i * s + i] = 1;
         }
         String identity = g.floats("subspace_identity", eye, s, s);
-        String gathered = g.node("Gather", List.of(codebook, indices), List.of(integer("axis", 1)), null);
-        String near = g.node("Mul", g.node("Transpose", List.of(gathered), List.of(ints("perm", 1, 2, 0)), null),
-                g.scalar(1 / codebookScale));
-        String mean = g.node("ReduceMean", List.of(near), List.of(ints("axes", 1), integer("keepdims", 1)), null);
-        String spread = g.node("Sub", near, mean);
-        String offset = g.node("Sub", g.unsqueeze(flat, 1), mean);
-        String spreadTransposed = g.node("Transpose", List.of(spread), List.of(ints("perm", 0, 2, 1)), null);
-        String gram = g.node("MatMul", spread, spreadTransposed);
+        String near = g.node("Gather", List.of(codebook, indices), List.of(integer("axis", 0)), null);
+        String products = g.node("MatMul", near,
+                g.node("Transpose", List.of(near), List.of(ints("perm", 0, 2, 1)), null));
+        String rowMeans = g.node("ReduceMean", List.of(products), List.of(ints("axes", 2), integer("keepdims", 0)),
+                null);
+        String meanSquared = g.node("ReduceMean", List.of(rowMeans), List.of(ints("axes", 1), integer("keepdims", 1)),
+                null);
+        String gram = g.node("Add", g.node("Sub", g.node("Sub", products, g.unsqueeze(rowMeans, 2)),
+                g.unsqueeze(rowMeans, 1)), g.unsqueeze(meanSquared, 2));
+        String dots = g.node("Mul", g.node("GatherElements", List.of(crossTerms, indices), List.of(integer("axis", 1)),
+                null), g.scalar(-0.5f));
+        String meanDot = g.node("ReduceMean", List.of(dots), List.of(ints("axes", 1), integer("keepdims", 1)), null);
+        String targets = g.node("Add", g.node("Sub", g.node("Sub", dots, rowMeans), meanDot), meanSquared);
+        String offsetSquared = g.node("Add", g.node("Sub", queryNorms, g.node("Mul", meanDot, g.scalar(2))),
+                meanSquared);
         String trace = g.node("ReduceSum", List.of(g.node("Mul", gram, identity), g.longs("axes", 1, 2)),
                 List.of(integer("keepdims", 1)), null);
         String ridge = g.node("Add", g.node("Mul", trace, g.scalar((float) (RIDGE / s))), g.scalar(RIDGE_FLOOR));
@@ -128,11 +143,15 @@ record LocalSubspace(int neighbours) {
         for (int step = 0; step < solveSteps(); step++) {
             inverse = g.node("MatMul", inverse, g.node("Sub", twice, g.node("MatMul", system, inverse)));
         }
-        String weights = g.node("MatMul", g.node("MatMul", offset, spreadTransposed), inverse);
-        String residual = g.node("Sub", offset, g.node("MatMul", weights, spread));
-        String squared = g.node("ReduceSum", List.of(g.node("Mul", residual, residual), g.longs("axes", 1, 2)),
+        String rowTargets = g.unsqueeze(targets, 1);
+        String weights = g.node("MatMul", rowTargets, inverse);
+        String explained = g.node("Add", g.node("Mul", weights, rowTargets),
+                g.node("Mul", g.node("Mul", weights, weights), ridge));
+        String explainedSum = g.node("ReduceSum", List.of(explained, g.longs("axes", 1, 2)),
                 List.of(integer("keepdims", 0)), null);
-        return g.node("Sqrt", squared);
+        String squared = g.node("Sub", g.node("Squeeze", offsetSquared, g.longs("axes", 1)), explainedSum);
+        // Rounding can leave a tiny negative where the query lies on the flat.
+        return g.node("Sqrt", g.node("Relu", squared));
     }
 
     /** Newton-Schulz steps from the bound above: the smallest t with bound^(2^t) at most the tolerance. */
