@@ -39,6 +39,7 @@ public record DetectionMetrics(int normals, int anomalies, double auroc, double 
 
     /** Mann-Whitney U with average ranks for ties: the probability a random anomaly outscores a random normal. */
     public static double auroc(float[] scores, int[] labels) {
+        requireNumbers(scores);
         Integer[] order = IntStream.range(0, scores.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(i -> scores[i]));
         double rankSumPositive = 0;
@@ -67,6 +68,7 @@ public record DetectionMetrics(int normals, int anomalies, double auroc, double 
      * Tied scores are one threshold, as in scikit-learn, so the result does not depend on input order.
      */
     public static double averagePrecision(float[] scores, int[] labels) {
+        requireNumbers(scores);
         Integer[] order = IntStream.range(0, scores.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(i -> -scores[i]));
         long positives = Arrays.stream(labels).filter(l -> l == 1).count();
@@ -85,6 +87,14 @@ public record DetectionMetrics(int normals, int anomalies, double auroc, double 
             k = end;
         }
         return ap / positives;
+    }
+
+    /** A score that is not a number has no rank: the model that gave it is broken, and no metric should hide that. */
+    private static void requireNumbers(float[] scores) {
+        long notNumbers = IntStream.range(0, scores.length).filter(i -> Float.isNaN(scores[i])).count();
+        if (notNumbers > 0) {
+            throw new IllegalArgumentException(notNumbers + " of " + scores.length + " scores are not a number (NaN)");
+        }
     }
 
     public double precision() {

@@ -36,6 +36,19 @@ class DetectionMetricsTest {
     }
 
     @Test
+    void aScoreThatIsNotANumberIsRefusedByEveryMetricRatherThanRanked() {
+        float[] scores = {0.1f, Float.NaN, 0.8f, Float.NaN};
+        int[] labels = {0, 1, 1, 0};
+
+        assertThatThrownBy(() -> DetectionMetrics.of(scores, labels, 0.5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("2 of 4 scores are not a number (NaN)");
+        assertThatThrownBy(() -> DetectionMetrics.averagePrecision(scores, labels))
+                .hasMessage("2 of 4 scores are not a number (NaN)");
+        assertThatThrownBy(() -> DetectionMetrics.auroc(scores, labels))
+                .hasMessage("2 of 4 scores are not a number (NaN)");
+    }
+
+    @Test
     void aurocOfASmallCaseWorkedByHand() {
         // pairs (anomaly, normal): 0.35>0.1 yes, 0.35>0.4 no, 0.8>0.1 yes, 0.8>0.4 yes -> 3 of 4
         float[] scores = {0.1f, 0.4f, 0.35f, 0.8f};
