@@ -32,6 +32,8 @@ public final class DjlBlocks {
             return Linear.builder().setUnits(d.units()).build();
         } else if (layer instanceof Layer.MaskedDense d) {
             return new MaskedLinear(d);
+        } else if (layer instanceof Layer.Conv c && BlockPaddedConv2d.needed(c.filters())) {
+            return new BlockPaddedConv2d(c);
         } else if (layer instanceof Layer.Conv c) {
             return Conv2d.builder().setFilters(c.filters()).setKernelShape(new Shape(c.kernel(), c.kernel()))
                     .optStride(new Shape(c.stride(), c.stride())).optPadding(new Shape(c.padding(), c.padding()))
