@@ -93,6 +93,11 @@ public final class EpochLoop {
                 say("%sepoch %d/%d: train loss %.5f, validation loss %.5f%s, train/validation score KS %.3f, %.1f s, "
                         + "%.0f img/s", label, epoch, config.epochs(), trainLoss, valLoss, best ? " (best)" : "", drift,
                         seconds, m.imagesPerSecond());
+                if (Double.isNaN(trainLoss) || Double.isNaN(valLoss)) {
+                    throw new IllegalStateException(String.format("%straining diverged in epoch %d: the loss is not a "
+                            + "number (training %s, validation %s); nothing was saved. A lower --learning-rate may help",
+                            label, epoch, trainLoss, valLoss));
+                }
                 if (config.patience() > 0 && sinceBest >= config.patience()) {
                     say("%searly stop: validation loss has not improved for %d epochs", label, sinceBest);
                     break;
