@@ -106,7 +106,8 @@ public final class FindAnomaliesCommand implements Callable<Integer> {
         TrainingConfig d = TrainingConfig.defaults(ModelKinds.parse(kind));
         TrainingConfig config = new TrainingConfig(d.kind(), epochs, batchSize, d.learningRate(), d.schedule(), latent,
                 hidden, d.patience(), d.noiseStd(), seed, d.vae(), d.ensemble(), d.gan(),
-                d.neighbours().withNeighbours(neighbours).withSubspaceNeighbours(subspaceNeighbours).withLengthExponent(lengthExponent), d.forest(), d.memberKinds(), 0);
+                d.neighbours().withNeighbours(neighbours).withSubspaceNeighbours(subspaceNeighbours)
+                        .withLengthExponent(lengthExponent), d.forest(), d.memberKinds(), 0);
         config.validate();
         FindAnomaliesJob.Request request = new FindAnomaliesJob.Request(
                 new TrainingJob.Request("find-anomalies", "v1", out.resolve("models"), config, 0.1, 0.01), contamination);

@@ -48,7 +48,7 @@ record Codebook(float[] samples, int count, InputSpec spec, Representation repre
         return Math.min(wanted, count);
     }
 
-    /** The nearest samples looked at: one more than either rule uses, to skip the query itself; none to spare in a tiny codebook. */
+    /** The nearest samples looked at: one more than either rule uses, to skip the query itself (none spare if tiny). */
     int candidates(int wanted) {
         return Math.min(used(wanted) + 1, count);
     }

@@ -23,7 +23,8 @@ import java.util.List;
  * mean of the square roots of the {@code k} left. With a {@link LocalSubspace}, TopK's indices pick
  * the nearest samples out of the same stored codebook, and the score is the geometric mean of that
  * mean and the distance to their flat. A batch of N costs one {@code [N, D] x [D, M]} product, which
- * ONNX Runtime runs as a GEMM, and (with the subspace) a few products of {@code S x D} per sample.
+ * ONNX Runtime runs as a GEMM, and, with the subspace, per sample the {@code S x S} dot products of
+ * its {@code S} nearest and a few {@code S x S} products.
  *
  * <p>Output: {@code score [N]}.
  */

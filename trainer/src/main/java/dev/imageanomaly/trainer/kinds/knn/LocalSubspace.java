@@ -41,8 +41,13 @@ record LocalSubspace(int neighbours) {
     /** How close to the exact ridge solution the graph's Newton-Schulz steps get (spectral norm of I - A X). */
     static final double SOLVE_TOLERANCE = 1e-6;
 
-    /** Keeps the ridge positive where all neighbours coincide (their spread is zero). */
-    static final float RIDGE_FLOOR = 1e-12f;
+    /**
+     * The least ridge, over the squared length of the neighbours' mean: where the neighbours coincide
+     * (no spread) the flat is their point, and the float rounding left in the graph's targets must
+     * not be divided by a ridge near zero. {@code Float.MIN_NORMAL} more keeps it positive where
+     * they are all zero.
+     */
+    static final double RIDGE_FLOOR = 1e-6;
 
     LocalSubspace {
         if (neighbours < 0) {
@@ -90,9 +95,13 @@ record LocalSubspace(int neighbours) {
         }
         RealMatrix v = new Array2DRowRealMatrix(spread, false);
         RealMatrix gram = v.multiply(v.transpose());
-        double ridge = RIDGE * gram.getTrace() / s + RIDGE_FLOOR;
+        double ridge = RIDGE * gram.getTrace() / s + RIDGE_FLOOR * new ArrayRealVector(mean).dotProduct(
+                new ArrayRealVector(mean)) + Float.MIN_NORMAL;
         RealMatrix system = gram.add(MatrixUtils.createRealIdentityMatrix(s).scalarMultiply(ridge));
-        RealVector weights = new CholeskyDecomposition(system).getSolver().solve(v.operate(new ArrayRealVector(offset)));
+        // Positive definite by the ridge, however small the spread: no threshold of Cholesky's own applies.
+        CholeskyDecomposition cholesky = new CholeskyDecomposition(system,
+                CholeskyDecomposition.DEFAULT_RELATIVE_SYMMETRY_THRESHOLD, 0);
+        RealVector weights = cholesky.getSolver().solve(v.operate(new ArrayRealVector(offset)));
         RealVector residual = new ArrayRealVector(offset).subtract(v.transpose().operate(weights));
         return residual.getNorm();
     }
@@ -133,7 +142,9 @@ record LocalSubspace(int neighbours) {
                 meanSquared);
         String trace = g.node("ReduceSum", List.of(g.node("Mul", gram, identity), g.longs("axes", 1, 2)),
                 List.of(integer("keepdims", 1)), null);
-        String ridge = g.node("Add", g.node("Mul", trace, g.scalar((float) (RIDGE / s))), g.scalar(RIDGE_FLOOR));
+        String floor = g.node("Add", g.node("Mul", g.unsqueeze(meanSquared, 2), g.scalar((float) RIDGE_FLOOR)),
+                g.scalar(Float.MIN_NORMAL));
+        String ridge = g.node("Add", g.node("Mul", trace, g.scalar((float) (RIDGE / s))), floor);
         String system = g.node("Add", gram, g.node("Mul", ridge, identity));
         // The system's eigenvalues lie in [ridge, ridge + trace]: starting from 2 / (2 ridge + trace) times I,
         // I - A X has norm at most trace / (2 ridge + trace), and each step squares it.

@@ -31,7 +31,8 @@ public final class TrainedKnn implements TrainedModel {
         String prepared = codebook.representation().describe();
         String subspace = codebook.subspace().describe();
         return "codebook " + codebook.count() + " x " + codebook.width() + (prepared.isEmpty() ? "" : " (" + prepared
-                + ")") + ", mean distance to the " + neighbours() + " nearest" + (subspace.isEmpty() ? "" : ", " + subspace);
+                + ")") + ", mean distance to the " + neighbours() + " nearest"
+                + (subspace.isEmpty() ? "" : ", " + subspace);
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-/** The knn kind: the mean distance to the nearest codebook samples, and to their flat, computed inside the exported graph. */
+/** The knn kind: the mean distance to the nearest codebook samples, and to their flat, computed in the graph. */
 class KnnTest {
 
     static final InputSpec TWO_FEATURES = InputSpec.features(List.of(0.0, 0.0), List.of(1.0, 1.0));
@@ -31,7 +31,7 @@ class KnnTest {
         // Codebook (0,0), (3,0), (0,4), (10,10).
         SampleSet train = Rows.unlabelled(TWO_FEATURES, 0, 0, 3, 0, 0, 4, 10, 10);
 
-        // A blur, unit length and a subspace are asked for; feature vectors are not images: they are compared as they are.
+        // A blur, unit length and a flat are asked for; feature vectors are not images: they are compared as they are.
         try (TrainedModel knn = fit(train, new NeighbourOptions(100, 3, 0.35, 1.0, 1, 10))) {
             float[] scores = onnxScores(knn, new float[] {6, 8, 1, 0}, 2, new long[] {1, 1, 2});
 
@@ -147,6 +147,20 @@ class KnnTest {
     }
 
     @Test
+    void whereTheNearestSamplesCoincideTheirFlatIsThatOnePointAndTheScoreTheDistanceToIt() {
+        InputSpec twoPixels = InputSpec.image(1, 1, 2);
+        SampleSet twins = Rows.unlabelled(twoPixels, 0.2f, 0.2f, 0.2f, 0.2f);
+        float[] query = {0.5f, 0.6f};
+
+        try (TrainedModel knn = fit(twins, new NeighbourOptions(2, 2, 1, 0, 0, 2))) {
+            float expected = (float) Math.sqrt(0.3 * 0.3 + 0.4 * 0.4);
+
+            assertThat(onnxScores(knn, query, 1, twoPixels.sampleShape())[0]).isCloseTo(expected, Offset.offset(1e-5f));
+            assertThat(knn.reference(query, 1).get(GraphNames.SCORE)[0]).isCloseTo(expected, Offset.offset(1e-5f));
+        }
+    }
+
+    @Test
     void theSubspaceTellsAHeldOutDigitFromTheOthersBetterThanTheMeanDistanceAlone() {
         // Eights are the digits every detector finds hardest; 500 of them as the codebook.
         SampleSet digits = ShippedData.mnist10k();
@@ -212,7 +226,8 @@ class KnnTest {
         assertThat(all.count()).isEqualTo(500);
         assertThat(all.samples()).isEqualTo(digits.data());
         assertThat(a.neighbours(5)).isEqualTo(5);
-        assertThat(Codebook.of(digits.first(3), 100, 7, Representation.AS_IS, LocalSubspace.NONE).neighbours(5)).isEqualTo(3);
+        assertThat(Codebook.of(digits.first(3), 100, 7, Representation.AS_IS, LocalSubspace.NONE).neighbours(5))
+                .isEqualTo(3);
     }
 
     private static TrainedModel fit(SampleSet train, NeighbourOptions neighbours) {
