@@ -16,8 +16,11 @@ import java.lang.management.MemoryType;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** The scorer's Prometheus metrics: what came in, what went out, how big the batches were and how long it took. */
 public final class ScorerMetrics {
@@ -146,6 +149,16 @@ public final class ScorerMetrics {
 
     public void write(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());
+    }
+
+    /**
+     * Every registered metric family's name (a counter's without {@code _total}), with samples or not:
+     * a labelled counter such as {@code scorer_records_skipped} has no line in the exposition until its
+     * first event, which is why the dashboard adds {@code or vector(0)} to it.
+     */
+    public Set<String> familyNames() {
+        return registry.scrape().stream().map(family -> family.getMetadata().getPrometheusName())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     public String contentType() {
