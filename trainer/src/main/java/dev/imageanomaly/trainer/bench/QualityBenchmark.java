@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
 
 /**
  * Measures detectors on the standard protocols, all on the same splits: the project's kinds
@@ -55,13 +57,35 @@ public final class QualityBenchmark {
         }
     }
 
-    /** An AUROC and the seconds it took to train (or fit) the detector that got it. */
-    public record Measurement(double auroc, double seconds) {
+    /**
+     * An AUROC and the seconds it took to train (or fit) the detector that got it.
+     *
+     * @param parts the AUROCs this one is the mean of, in order (a table's splits, a protocol's classes);
+     *     one measurement alone is its own single part
+     */
+    public record Measurement(double auroc, double seconds, double[] parts) {
         static final Measurement NONE = new Measurement(Double.NaN, Double.NaN);
+
+        public Measurement(double auroc, double seconds) {
+            this(auroc, seconds, new double[] {auroc});
+        }
 
         static Measurement mean(List<Measurement> all) {
             return new Measurement(all.stream().mapToDouble(Measurement::auroc).average().orElse(Double.NaN),
-                    all.stream().mapToDouble(Measurement::seconds).average().orElse(Double.NaN));
+                    all.stream().mapToDouble(Measurement::seconds).average().orElse(Double.NaN),
+                    all.stream().mapToDouble(Measurement::auroc).toArray());
+        }
+
+        /** The mean over several measurements part by part (each table's split s into the mean's split s). */
+        static Measurement partwiseMean(List<Measurement> all) {
+            int parts = all.stream().mapToInt(m -> m.parts().length).min().orElse(0);
+            double[] means = new double[parts];
+            for (int p = 0; p < parts; p++) {
+                int part = p;
+                means[p] = all.stream().mapToDouble(m -> m.parts()[part]).average().orElse(Double.NaN);
+            }
+            Measurement overall = mean(all);
+            return new Measurement(overall.auroc(), overall.seconds(), means);
         }
     }
 
@@ -268,9 +292,10 @@ public final class QualityBenchmark {
         md.append("| detector | MNIST vs Fashion | s | one-class Fashion (mean) | s/class | one-class MNIST (mean) | s/class "
                 + "| tables (mean) | tables, ADBench unsupervised (mean) | images/s |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        List<Function<Row, Double>> columns = Arrays.asList(r -> r.mnistVersusFashion().auroc(), null,
-                Row::fashionMean, null, Row::mnistMean, null, r -> meanAuroc(r.tabular()),
-                r -> meanAuroc(r.unsupervisedTabular()), null);
+        List<Function<Row, Measurement>> columns = Arrays.asList(Row::mnistVersusFashion, null,
+                r -> Measurement.mean(Arrays.asList(r.fashionOneClass())), null,
+                r -> Measurement.mean(Arrays.asList(r.mnistOneClass())), null, r -> overTables(r.tabular()),
+                r -> overTables(r.unsupervisedTabular()), null);
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", name(r),
                     f(r.mnistVersusFashion().auroc()), s(r.mnistVersusFashion().seconds()), f(r.fashionMean()),
@@ -304,12 +329,12 @@ public final class QualityBenchmark {
             }
             md.append(" | ").append(f(Measurement.mean(Arrays.asList(values.apply(r))).auroc())).append(" |\n");
         }
-        List<Function<Row, Double>> columns = new ArrayList<>();
+        List<Function<Row, Measurement>> columns = new ArrayList<>();
         for (int k = 0; k < options.classes().size(); k++) {
             int index = k;
-            columns.add(r -> values.apply(r)[index].auroc());
+            columns.add(r -> values.apply(r)[index]);
         }
-        columns.add(r -> Measurement.mean(Arrays.asList(values.apply(r))).auroc());
+        columns.add(r -> Measurement.mean(Arrays.asList(values.apply(r))));
         md.append(marginRow(rows, columns));
     }
 
@@ -336,36 +361,72 @@ public final class QualityBenchmark {
                 md.append(" |  |\n");
             }
         }
-        List<Function<Row, Double>> columns = new ArrayList<>();
-        tables.forEach(t -> columns.add(r -> values.apply(r).getOrDefault(t, Measurement.NONE).auroc()));
-        columns.add(r -> meanAuroc(values.apply(r)));
+        List<Function<Row, Measurement>> columns = new ArrayList<>();
+        tables.forEach(t -> columns.add(r -> values.apply(r).getOrDefault(t, Measurement.NONE)));
+        columns.add(r -> overTables(values.apply(r)));
         md.append(marginRow(withTables, columns));
+        if (options.tabularSplits() > 1) {
+            md.append(marginSpreadRow(withTables, columns, options.tabularSplits()));
+        }
     }
 
     /**
      * "Best kind - best peer" under each AUROC column (a null column is a cell left empty); nothing
      * when either side has no row.
      */
-    private static String marginRow(List<Row> rows, List<Function<Row, Double>> columns) {
+    private static String marginRow(List<Row> rows, List<Function<Row, Measurement>> columns) {
         if (rows.stream().noneMatch(Row::peer) || rows.stream().allMatch(Row::peer)) {
             return "";
         }
-        List<Row> ours = rows.stream().filter(r -> !r.peer()).toList();
-        List<Row> peers = rows.stream().filter(Row::peer).toList();
         StringBuilder line = new StringBuilder("| **margin: best kind - best peer**");
-        for (Function<Row, Double> column : columns) {
-            double margin = column == null ? Double.NaN : best(ours, column) - best(peers, column);
+        for (Function<Row, Measurement> column : columns) {
+            double margin = column == null ? Double.NaN
+                    : best(rows, false, column).auroc() - best(rows, true, column).auroc();
             line.append(" | ").append(Double.isNaN(margin) ? "" : String.format(Locale.ROOT, "%+.4f", margin));
         }
         return line.append(" |\n").toString();
     }
 
-    private static double best(List<Row> rows, Function<Row, Double> column) {
-        return rows.stream().mapToDouble(column::apply).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+    /**
+     * Under each margin, how far chance moves it: the standard error of the paired split-by-split
+     * differences between the same two rows (best kind and best peer by their means), and in how many
+     * splits the kind was at or above the peer. A small table's margin within about two standard errors
+     * of zero is a tie, whatever its sign.
+     */
+    static String marginSpreadRow(List<Row> rows, List<Function<Row, Measurement>> columns, int splits) {
+        if (rows.stream().noneMatch(Row::peer) || rows.stream().allMatch(Row::peer)) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "| standard error of the margin over %d splits (splits at or above) ", splits));
+        for (Function<Row, Measurement> column : columns) {
+            double[] ours = best(rows, false, column).parts();
+            double[] peer = best(rows, true, column).parts();
+            line.append("| ");
+            if (ours.length == peer.length && ours.length > 1) {
+                double[] differences = new double[ours.length];
+                Arrays.setAll(differences, s -> ours[s] - peer[s]);
+                double standardError = new StandardDeviation().evaluate(differences) / Math.sqrt(differences.length);
+                long atOrAbove = Arrays.stream(differences).filter(d -> d >= 0).count();
+                line.append(String.format(Locale.ROOT, "±%.4f (%d/%d) ", standardError, atOrAbove, ours.length));
+            }
+        }
+        return line.append("|\n").toString();
+    }
+
+    /** The row with the highest AUROC in a column, among our kinds or among the peers; NONE if none has one. */
+    private static Measurement best(List<Row> rows, boolean peers, Function<Row, Measurement> column) {
+        return rows.stream().filter(r -> r.peer() == peers).map(column).filter(m -> !Double.isNaN(m.auroc()))
+                .max(Comparator.comparingDouble(Measurement::auroc)).orElse(Measurement.NONE);
+    }
+
+    /** The mean over a row's tables, split by split. */
+    private static Measurement overTables(Map<String, Measurement> byTable) {
+        return byTable.isEmpty() ? Measurement.NONE : Measurement.partwiseMean(List.copyOf(byTable.values()));
     }
 
     private static double meanAuroc(Map<String, Measurement> byTable) {
-        return byTable.values().stream().mapToDouble(Measurement::auroc).average().orElse(Double.NaN);
+        return overTables(byTable).auroc();
     }
 
     private static String name(Row r) {
