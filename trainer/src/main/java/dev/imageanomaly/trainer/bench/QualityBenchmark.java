@@ -118,11 +118,16 @@ public final class QualityBenchmark {
             "satellite", new double[] {0.704, 0.652},
             "pima", new double[] {0.729, 0.734});
 
-    /** Detectors measured together on one train/test split: one of our kinds, or all the peers at once. */
+    /**
+     * Detectors measured together on one train/test split: one of our kinds, or all the peers at once.
+     * {@code seed} seeds their own random draws; each split of a table has its own, so that the spread
+     * over the splits includes the detectors' randomness (a forest grown from one seed on every split
+     * keeps that seed's luck throughout).
+     */
     private interface Contender {
         List<String> names();
 
-        Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table);
+        Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table, long seed);
     }
 
     private final Options options;
@@ -140,7 +145,7 @@ public final class QualityBenchmark {
             rows.addAll(measure(contender, data, kind.dense(), contender::imagesPerSecond));
         }
         if (options.peers() != null) {
-            rows.addAll(measure(new PeerContender(options.peers(), options.seed()), data, true, name -> Double.NaN));
+            rows.addAll(measure(new PeerContender(options.peers()), data, true, name -> Double.NaN));
         }
         return rows;
     }
@@ -150,7 +155,7 @@ public final class QualityBenchmark {
         Map<String, Measurement> mnist = new LinkedHashMap<>();
         if (options.protocols().contains(Protocol.MNIST_VS_FASHION)) {
             mnist = contender.measure("mnist", data.mnistTrain(),
-                    Evaluation.normalVersusAnomalous(data.mnistTest(), data.fashionTest()), false);
+                    Evaluation.normalVersusAnomalous(data.mnistTest(), data.fashionTest()), false, options.seed());
             mnist.forEach((name, m) -> say("%s: MNIST vs Fashion-MNIST AUROC %.4f (%.1f s)", name, m.auroc(),
                     m.seconds()));
         }
@@ -181,7 +186,7 @@ public final class QualityBenchmark {
             SampleSet labelled = Evaluation.normalVersusAnomalous(test.withLabels(Set.of(c)),
                     test.where(i -> test.labels()[i] != c));
             Map<String, Measurement> measured = contender.measure(set + "-" + c, train.withLabels(Set.of(c)), labelled,
-                    false);
+                    false, options.seed());
             for (Map.Entry<String, Measurement> m : measured.entrySet()) {
                 byName.get(m.getKey())[k] = m.getValue();
                 say("%s: one-class %s, class %d: AUROC %.4f (%.1f s)", m.getKey(), set, c, m.getValue().auroc(),
@@ -198,8 +203,9 @@ public final class QualityBenchmark {
         for (Map.Entry<String, SampleSet> table : data.tables().entrySet()) {
             Map<String, List<Measurement>> splits = new LinkedHashMap<>();
             for (int s = 0; s < options.tabularSplits(); s++) {
-                TabularProtocol split = protocol.apply(table.getValue(), options.seed() + s);
-                contender.measure(label + "-" + table.getKey() + "-" + s, split.train(), split.test(), true)
+                long seed = options.seed() + s;
+                TabularProtocol split = protocol.apply(table.getValue(), seed);
+                contender.measure(label + "-" + table.getKey() + "-" + s, split.train(), split.test(), true, seed)
                         .forEach((name, m) -> splits.computeIfAbsent(name, n -> new ArrayList<>()).add(m));
             }
             splits.forEach((name, all) -> {
@@ -230,8 +236,9 @@ public final class QualityBenchmark {
         }
 
         @Override
-        public Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table) {
-            TrainingConfig config = TrainingConfig.defaults(kind).withSeed(options.seed())
+        public Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table,
+                long seed) {
+            TrainingConfig config = TrainingConfig.defaults(kind).withSeed(seed)
                     .withEpochs(table ? options.tabularEpochs() : options.epochs());
             try {
                 ModelBundle bundle = new TrainingJob(null).run(train, new TrainingJob.Request(kind.id() + "-" + task,
@@ -250,14 +257,15 @@ public final class QualityBenchmark {
     }
 
     /** The scikit-learn peers: one script run fits and scores all of them. */
-    private record PeerContender(SklearnPeers peers, long seed) implements Contender {
+    private record PeerContender(SklearnPeers peers) implements Contender {
         @Override
         public List<String> names() {
             return SklearnPeers.NAMES;
         }
 
         @Override
-        public Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table) {
+        public Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table,
+                long seed) {
             Map<String, Measurement> measured = new LinkedHashMap<>();
             for (SklearnPeers.PeerScores p : peers.score(train, labelledTest, seed)) {
                 measured.put(p.name(), new Measurement(DetectionMetrics.auroc(p.scores(), labelledTest.labels()),
@@ -284,8 +292,8 @@ public final class QualityBenchmark {
     /** The results as markdown: a summary table, then per-class and per-table AUROCs, each with the margin row. */
     public String markdown(List<Row> rows, String title, String peersNote) {
         StringBuilder md = new StringBuilder("# " + title + "\n\n");
-        md.append(String.format(Locale.ROOT, "Epochs %d (tabular %d), seed %d, one-class classes %s, tables averaged "
-                + "over %d splits; AUROC of our kinds through the exported ONNX bundle; seconds = training (ours) or "
+        md.append(String.format(Locale.ROOT, "Epochs %d (tabular %d), seed %d (a table's split s and the detectors "
+                + "on it: seed + s), one-class classes %s, tables averaged over %d splits; AUROC of our kinds through the exported ONNX bundle; seconds = training (ours) or "
                 + "fit and score (peers), per model; throughput = ONNX Runtime CPU, batch 256, %d cores. %s%n%n",
                 options.epochs(), options.tabularEpochs(), options.seed(), options.classes(), options.tabularSplits(),
                 Runtime.getRuntime().availableProcessors(), peersNote));
