@@ -127,7 +127,8 @@ public final class QualityBenchmark {
     private interface Contender {
         List<String> names();
 
-        Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table, long seed);
+        Map<String, Measurement> measure(String task, SampleSet train, SampleSet labelledTest, boolean table,
+                long seed);
     }
 
     private final Options options;
@@ -293,8 +294,9 @@ public final class QualityBenchmark {
     public String markdown(List<Row> rows, String title, String peersNote) {
         StringBuilder md = new StringBuilder("# " + title + "\n\n");
         md.append(String.format(Locale.ROOT, "Epochs %d (tabular %d), seed %d (a table's split s and the detectors "
-                + "on it: seed + s), one-class classes %s, tables averaged over %d splits; AUROC of our kinds through the exported ONNX bundle; seconds = training (ours) or "
-                + "fit and score (peers), per model; throughput = ONNX Runtime CPU, batch 256, %d cores. %s%n%n",
+                + "on it: seed + s), one-class classes %s, tables averaged over %d splits; AUROC of our kinds through "
+                + "the exported ONNX bundle; seconds = training (ours) or fit and score (peers), per model; "
+                + "throughput = ONNX Runtime CPU, batch 256, %d cores. %s%n%n",
                 options.epochs(), options.tabularEpochs(), options.seed(), options.classes(), options.tabularSplits(),
                 Runtime.getRuntime().availableProcessors(), peersNote));
         md.append("| detector | MNIST vs Fashion | s | one-class Fashion (mean) | s/class | one-class MNIST (mean) | s/class "
@@ -401,7 +403,7 @@ public final class QualityBenchmark {
      * splits the kind was at or above the peer. A small table's margin within about two standard errors
      * of zero is a tie, whatever its sign.
      */
-    static String marginSpreadRow(List<Row> rows, List<Function<Row, Measurement>> columns, int splits) {
+    private static String marginSpreadRow(List<Row> rows, List<Function<Row, Measurement>> columns, int splits) {
         if (rows.stream().noneMatch(Row::peer) || rows.stream().allMatch(Row::peer)) {
             return "";
         }

@@ -40,8 +40,8 @@ class QualityBenchmarkTest {
 
     @Test
     void tablesOverSeveralSplitsGiveHowFarChanceMovesTheMargin(@TempDir Path work) {
-        QualityBenchmark.Options options = new QualityBenchmark.Options(List.of(AutoencoderKinds.AE), 1, 1, List.of(1), 42,
-                3, work, null, EnumSet.of(QualityBenchmark.Protocol.TABLES));
+        QualityBenchmark.Options options = new QualityBenchmark.Options(List.of(AutoencoderKinds.AE), 1, 1, List.of(1),
+                42, 3, work, null, EnumSet.of(QualityBenchmark.Protocol.TABLES));
         QualityBenchmark.Row ours = tableRow("ae", false, 0.80, 0.85, 0.90);
         QualityBenchmark.Row weakPeer = tableRow("pca", true, 0.70, 0.70, 0.70);
         QualityBenchmark.Row bestPeer = tableRow("knn", true, 0.82, 0.84, 0.86);
@@ -50,7 +50,8 @@ class QualityBenchmarkTest {
 
         // split by split against the best peer: -0.02, +0.01, +0.04; standard deviation 0.03, over root 3
         assertThat(markdown).contains("| **margin: best kind - best peer** | +0.0100 | +0.0100 |\n"
-                + "| standard error of the margin over 3 splits (splits at or above) | ±0.0173 (2/3) | ±0.0173 (2/3) |\n");
+                + "| standard error of the margin over 3 splits (splits at or above) "
+                + "| ±0.0173 (2/3) | ±0.0173 (2/3) |\n");
     }
 
     private static QualityBenchmark.Row tableRow(String detector, boolean peer, double... splits) {
