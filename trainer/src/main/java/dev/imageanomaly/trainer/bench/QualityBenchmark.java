@@ -100,12 +100,14 @@ public final class QualityBenchmark {
             Measurement[] mnistOneClass, Map<String, Measurement> tabular, Map<String, Measurement> unsupervisedTabular,
             double imagesPerSecond) {
 
-        public double fashionMean() {
-            return Measurement.mean(Arrays.asList(fashionOneClass)).auroc();
+        /** One-class Fashion-MNIST over its classes: the mean AUROC and training seconds, the classes as parts. */
+        public Measurement fashionOverClasses() {
+            return Measurement.mean(Arrays.asList(fashionOneClass));
         }
 
-        public double mnistMean() {
-            return Measurement.mean(Arrays.asList(mnistOneClass)).auroc();
+        /** One-class MNIST over its classes, as {@link #fashionOverClasses}. */
+        public Measurement mnistOverClasses() {
+            return Measurement.mean(Arrays.asList(mnistOneClass));
         }
     }
 
@@ -303,15 +305,14 @@ public final class QualityBenchmark {
                 + "| tables (mean) | tables, ADBench unsupervised (mean) | images/s |\n"
                 + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         List<Function<Row, Measurement>> columns = Arrays.asList(Row::mnistVersusFashion, null,
-                r -> Measurement.mean(Arrays.asList(r.fashionOneClass())), null,
-                r -> Measurement.mean(Arrays.asList(r.mnistOneClass())), null, r -> overTables(r.tabular()),
+                Row::fashionOverClasses, null, Row::mnistOverClasses, null, r -> overTables(r.tabular()),
                 r -> overTables(r.unsupervisedTabular()), null);
         for (Row r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", name(r),
-                    f(r.mnistVersusFashion().auroc()), s(r.mnistVersusFashion().seconds()), f(r.fashionMean()),
-                    s(Measurement.mean(Arrays.asList(r.fashionOneClass())).seconds()), f(r.mnistMean()),
-                    s(Measurement.mean(Arrays.asList(r.mnistOneClass())).seconds()), f(meanAuroc(r.tabular())),
-                    f(meanAuroc(r.unsupervisedTabular())),
+                    f(r.mnistVersusFashion().auroc()), s(r.mnistVersusFashion().seconds()),
+                    f(r.fashionOverClasses().auroc()), s(r.fashionOverClasses().seconds()),
+                    f(r.mnistOverClasses().auroc()), s(r.mnistOverClasses().seconds()),
+                    f(overTables(r.tabular()).auroc()), f(overTables(r.unsupervisedTabular()).auroc()),
                     Double.isNaN(r.imagesPerSecond()) ? "" : String.format(Locale.ROOT, "%.0f", r.imagesPerSecond())));
         }
         md.append(marginRow(rows, columns));
@@ -360,7 +361,7 @@ public final class QualityBenchmark {
         for (Row r : withTables) {
             md.append("| ").append(name(r));
             tables.forEach(t -> md.append(" | ").append(f(values.apply(r).getOrDefault(t, Measurement.NONE).auroc())));
-            md.append(" | ").append(f(meanAuroc(values.apply(r)))).append(" |\n");
+            md.append(" | ").append(f(overTables(values.apply(r)).auroc())).append(" |\n");
         }
         if (published && tables.stream().anyMatch(ADBENCH_IFOREST_KNN::containsKey)) {
             for (int p = 0; p < 2; p++) {
@@ -385,7 +386,7 @@ public final class QualityBenchmark {
      * when either side has no row.
      */
     private static String marginRow(List<Row> rows, List<Function<Row, Measurement>> columns) {
-        if (rows.stream().noneMatch(Row::peer) || rows.stream().allMatch(Row::peer)) {
+        if (!bothSides(rows)) {
             return "";
         }
         StringBuilder line = new StringBuilder("| **margin: best kind - best peer**");
@@ -404,7 +405,7 @@ public final class QualityBenchmark {
      * of zero is a tie, whatever its sign.
      */
     private static String marginSpreadRow(List<Row> rows, List<Function<Row, Measurement>> columns, int splits) {
-        if (rows.stream().noneMatch(Row::peer) || rows.stream().allMatch(Row::peer)) {
+        if (!bothSides(rows)) {
             return "";
         }
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
@@ -424,6 +425,11 @@ public final class QualityBenchmark {
         return line.append("|\n").toString();
     }
 
+    /** A margin needs at least one of our kinds and one peer. */
+    private static boolean bothSides(List<Row> rows) {
+        return rows.stream().anyMatch(Row::peer) && !rows.stream().allMatch(Row::peer);
+    }
+
     /** The row with the highest AUROC in a column, among our kinds or among the peers; NONE if none has one. */
     private static Measurement best(List<Row> rows, boolean peers, Function<Row, Measurement> column) {
         return rows.stream().filter(r -> r.peer() == peers).map(column).filter(m -> !Double.isNaN(m.auroc()))
@@ -433,10 +439,6 @@ public final class QualityBenchmark {
     /** The mean over a row's tables, split by split. */
     private static Measurement overTables(Map<String, Measurement> byTable) {
         return byTable.isEmpty() ? Measurement.NONE : Measurement.partwiseMean(List.copyOf(byTable.values()));
-    }
-
-    private static double meanAuroc(Map<String, Measurement> byTable) {
-        return overTables(byTable).auroc();
     }
 
     private static String name(Row r) {
