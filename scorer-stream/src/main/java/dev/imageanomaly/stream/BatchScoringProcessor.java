@@ -16,32 +16,29 @@ import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decode, buffer, score in micro-batches, emit. An accepted event is held in memory; if Kafka
  * Streams is about to commit past it before its outputs are sent, it is written to a logged state
- * store first ({@link PreCommitHook}), and deleted from there once its outputs are sent. So a crash
- * loses no buffered event (the restored store is scored on restart), while the events emitted
- * before the next commit, most of them, never touch the store. Every input record leaves as
- * exactly one score or one dead letter (plus an alert when the score is above the threshold).
+ * store first ({@link PreCommitHook}), and leaves it once its outputs are safe ({@link
+ * BufferedEvents}). So a crash loses no buffered event (the restored store is scored on restart),
+ * while the events emitted before the next commit, most of them, never touch the store. Every input
+ * record leaves as one score or one dead letter (plus an alert when the score is above the
+ * threshold): once under exactly_once_v2, at least once under at_least_once.
  *
  * <p>With scoring threads ({@code batch.scoring.threads}) the model and the stream thread work side
  * by side: a full batch is scored on a scoring thread while the stream thread decodes the next one,
@@ -81,15 +78,14 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
     private final DriftWatch drift;
     private final ShadowComparison shadowComparison;
     private final ScorerMetrics metrics;
+    private final boolean outputsTransactional;
     private final int maxBatch;
     private final Duration maxWait;
     /** Where batches are scored; null: on the stream thread. */
     private final Executor scoringThreads;
 
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<Long, byte[]> store;
-    /** Buffered events not in the store: accepted since the last commit, in order. */
-    private Map<Long, PendingImage> heldInMemory = new LinkedHashMap<>();
+    private BufferedEvents buffered;
     private List<Entry> batch = new ArrayList<>();
     /**
      * The batch's model input, sample after sample, written as each event is accepted into native
@@ -105,8 +101,8 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
     private Cancellable ticks;
 
     BatchScoringProcessor(ModelRollout models, ImageEventDecoder decoder, Alerts alerts, DeadLetters deadLetters,
-            DriftWatch drift, ShadowComparison shadowComparison, ScorerMetrics metrics, int maxBatch, Duration maxWait,
-            Executor scoringThreads) {
+            DriftWatch drift, ShadowComparison shadowComparison, ScorerMetrics metrics, boolean outputsTransactional,
+            int maxBatch, Duration maxWait, Executor scoringThreads) {
         this.models = models;
         this.decoder = decoder;
         this.alerts = alerts;
@@ -114,6 +110,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
         this.drift = drift;
         this.shadowComparison = shadowComparison;
         this.metrics = metrics;
+        this.outputsTransactional = outputsTransactional;
         this.maxBatch = maxBatch;
         this.maxWait = maxWait;
         this.scoringThreads = scoringThreads;
@@ -131,10 +128,10 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.store = context.getStateStore(ScoringTopology.PENDING_STORE);
+        buffered = new BufferedEvents(context.getStateStore(ScoringTopology.PENDING_STORE), outputsTransactional);
         PreCommitHook hook = context.getStateStore(ScoringTopology.COMMIT_HOOK_STORE);
-        hook.beforeCommit(this::persistHeld);
-        heldInMemory = new LinkedHashMap<>();
+        // Runs after this life's close when a task is suspended, which closes the processor first.
+        hook.beforeCommit(buffered::beforeCommit);
         batch = new ArrayList<>();
         inFlight = null;
         nextSequence = 0;
@@ -149,24 +146,6 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
                 flush(false);
             }
         });
-    }
-
-    /**
-     * Kafka Streams is about to commit past the events held in memory: they go to the store, and so
-     * to its changelog, before the commit. A life that ends before emitting them (its task moves,
-     * the instance stops) leaves them there for the next. Runs after this life's {@link #close} when
-     * a task is suspended, which closes the processor first.
-     */
-    private void persistHeld() {
-        heldInMemory.forEach((sequence, pending) -> store.put(sequence, pending.toBytes()));
-        heldInMemory.clear();
-    }
-
-    /** The event's outputs are sent: it leaves the buffer, and the store if a commit put it there. */
-    private void release(long sequence) {
-        if (heldInMemory.remove(sequence) == null) {
-            store.delete(sequence);
-        }
     }
 
     /** Whether the oldest of these events has waited its longest: then it is scored and emitted, waiting for the model. */
@@ -201,14 +180,10 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
             return;
         }
         restored = true;
-        try (KeyValueIterator<Long, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, byte[]> kv = it.next();
-                nextSequence = Math.max(nextSequence, kv.key + 1);
-                PendingImage pending = PendingImage.fromBytes(kv.value);
-                accept(pending, kv.key);
-            }
-        }
+        buffered.forEachStored((sequence, image) -> {
+            nextSequence = Math.max(nextSequence, sequence + 1);
+            accept(image, sequence);
+        });
         if (!batch.isEmpty()) {
             log.info("task {}: restored {} buffered events from the state store; scoring them now",
                     context.taskId(), batch.size());
@@ -273,7 +248,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
             return;
         }
         if (storedSequence == null) {
-            heldInMemory.put(entry.sequence(), pending);
+            buffered.hold(entry.sequence(), pending);
             nextSequence++;
         }
         batch.add(entry);
@@ -283,9 +258,10 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
         }
     }
 
+    /** A stored event that became a dead letter at its restore is released like an emitted one. */
     private void forget(Long storedSequence) {
         if (storedSequence != null) {
-            store.delete(storedSequence);
+            buffered.release(storedSequence);
         }
     }
 
@@ -372,7 +348,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
             for (Entry entry : entries) {
                 deadLetter(entry.pending(), DeadLetterReason.SCORING_FAILED, scored.liveFailure().getMessage(),
                         Map.of("exception", scored.liveFailure().getClass().getName()));
-                release(entry.sequence());
+                buffered.release(entry.sequence());
             }
             return;
         }
@@ -388,7 +364,7 @@ final class BatchScoringProcessor implements Processor<byte[], byte[], Object, O
                 observations.add(new DriftWatch.Observation(entry.event().getSource(), scores[i],
                         entry.event().getEventTime()));
             }
-            release(entry.sequence());
+            buffered.release(entry.sequence());
         }
         if (submitted.serving().shadow() != null) {
             emitShadow(submitted, scored, now);

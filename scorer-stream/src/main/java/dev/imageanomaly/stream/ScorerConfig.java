@@ -399,6 +399,11 @@ public final class ScorerConfig extends AbstractConfig {
         return getString("processing.guarantee");
     }
 
+    /** Whether outputs, store writes and input offsets commit together, in one transaction. */
+    public boolean exactlyOnce() {
+        return processingGuarantee().equals(StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
     public double[] severityRatios() {
         return parseSeverityRatios(getList("alert.severity.ratios"));
     }
@@ -462,7 +467,7 @@ public final class ScorerConfig extends AbstractConfig {
         // Defaults chosen for this workload (every one can be overridden with streams.<key>):
         // at_least_once commits every 30 s by default, so a crash re-emits up to 30 s of outputs;
         // every second bounds that to about one second of events, for a commit a second.
-        if (processingGuarantee().equals(StreamsConfig.AT_LEAST_ONCE)) {
+        if (!exactlyOnce()) {
             s.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000L);
         }
         // Kafka Streams lingers 100 ms before sending a batch of outputs: a tenth of a second added to

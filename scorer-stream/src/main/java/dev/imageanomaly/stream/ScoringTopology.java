@@ -99,8 +99,8 @@ public final class ScoringTopology {
         Executor scoringThreads = scoringThreads(config.batchScoringThreads());
         return () -> new BatchScoringProcessor(models,
                 new ImageEventDecoder(new ConfluentAvroDeserializer<>(registry, ImageEvent.class), input, limits),
-                alerts, deadLetters, drift, shadowComparison, metrics, config.batchMaxSize(), config.batchMaxWait(),
-                scoringThreads);
+                alerts, deadLetters, drift, shadowComparison, metrics, config.exactlyOnce(), config.batchMaxSize(),
+                config.batchMaxWait(), scoringThreads);
     }
 
     /**

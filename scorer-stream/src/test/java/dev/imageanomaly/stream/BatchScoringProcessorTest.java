@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -27,6 +28,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * gives one processor: when its task is suspended in a rebalance and resumed, or closed dirty under
  * exactly-once and revived, or recycled into a standby and later back into an active task, the same
  * processor is initialised again over a store holding what was last committed (by whichever
- * instance), and the input is read again from the last committed offset.
+ * instance), and the input is read again from the last committed offset. Under at_least_once (the
+ * default) unless in {@link UnderExactlyOnce}.
  */
 class BatchScoringProcessorTest {
 
@@ -47,6 +50,7 @@ class BatchScoringProcessorTest {
     private static Path bundle;
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final ScorerMetrics metrics = new ScorerMetrics();
     private ModelRollout models;
     private BatchScoringProcessor processor;
     private MockProcessorContext<Object, Object> context;
@@ -61,36 +65,14 @@ class BatchScoringProcessorTest {
 
     @BeforeEach
     void processor() {
-        // The model on a scoring thread: the mode with a batch in flight across a life's end.
-        ScorerConfig config = ScorerConfig.load(null, Map.of(), Map.of("batch.max.size", "4",
-                "batch.max.wait.ms", Long.toString(MAX_WAIT.toMillis()), "model.bundle", bundles.toString(),
-                "batch.scoring.threads", "1"));
-        ScorerMetrics metrics = new ScorerMetrics();
-        models = ModelRollout.start(bundle, config.modelShadow(), EngineOptions.cpu(), Duration.ofHours(1), metrics);
-        processor = (BatchScoringProcessor) ScoringTopology.scorers(config, models, metrics, registry).get();
+        models = ModelRollout.start(bundle, config(StreamsConfig.AT_LEAST_ONCE).modelShadow(), EngineOptions.cpu(),
+                Duration.ofHours(1), metrics);
+        processor = processorUnder(StreamsConfig.AT_LEAST_ONCE);
     }
 
     @AfterEach
     void closeModels() {
         models.close();
-    }
-
-    @Test
-    void aTaskThatMovedAwayAndCameBackScoresWhatItsStoreHoldsNowNotWhatItHadBuffered() {
-        live(Map.of());
-        receive(0, "a");
-        receive(1, "b");
-
-        // The task moves to another instance (this one keeps it as a standby, the same processor
-        // object): that instance restores a and b, scores them, and buffers c and d under its own
-        // sequences. Then the task comes back here.
-        processor.close();
-        live(Map.of(2L, stored(2, "c"), 3L, stored(3, "d")));
-        waitOutTheBatch();
-        receive(4, "e");
-
-        assertThat(scored()).containsExactly("c", "d");
-        assertThat(commit()).as("e, buffered after the restored sequences").containsOnlyKeys(4L);
     }
 
     @Test
@@ -103,31 +85,6 @@ class BatchScoringProcessorTest {
         waitOutTheBatch();
 
         assertThat(scored()).containsExactly("a", "b");
-        assertThat(commit()).isEmpty();
-    }
-
-    @Test
-    void aCommitWritesTheEventsItCatchesUnscoredToTheStoreAndTheirOutputsTakeThemOut() {
-        live(Map.of());
-        receive(0, "a");
-        receive(1, "b");
-
-        assertThat(commit()).containsOnlyKeys(0L, 1L);
-        receive(2, "c");
-        waitOutTheBatch();
-
-        assertThat(scored()).containsExactly("a", "b", "c");
-        assertThat(commit()).isEmpty();
-    }
-
-    @Test
-    void aBatchWithTheModelWhenACommitComesIsWrittenToTheStoreLikeAnyBufferedEvent() {
-        live(Map.of());
-        receiveAFullBatch(); // handed to the scoring thread
-
-        assertThat(commit()).containsOnlyKeys(0L, 1L, 2L, 3L);
-        waitOutTheBatch();
-        assertThat(scored()).containsExactly("e0", "e1", "e2", "e3");
         assertThat(commit()).isEmpty();
     }
 
@@ -147,52 +104,6 @@ class BatchScoringProcessorTest {
     }
 
     @Test
-    void aTaskRevivedAfterADirtyCloseScoresEveryEventOnceThoughItsLastEventsAreReadAgain() {
-        live(Map.of());
-        receive(0, "a");
-        receive(1, "b");
-        Map<Long, byte[]> committed = commit();
-        receive(2, "c"); // buffered in a transaction that is then aborted
-
-        processor.close();
-        live(committed);
-        receive(2, "c"); // read again: its offset was never committed
-        waitOutTheBatch();
-
-        assertThat(scored()).containsExactly("a", "b", "c");
-    }
-
-    @Test
-    void anEventWhoseScoreWasAbortedWithItsTransactionIsScoredFromTheRestoredStore() {
-        live(Map.of());
-        receive(0, "a");
-        Map<Long, byte[]> committed = commit();
-        waitOutTheBatch();
-        assertThat(scored()).as("scored in the transaction about to be aborted").containsExactly("a");
-
-        processor.close();
-        live(committed);
-        waitOutTheBatch();
-
-        assertThat(scored()).containsExactly("a");
-    }
-
-    @Test
-    void aTaskClosedWhileABatchIsWithTheModelScoresThatBatchInItsNextLifeOnce() {
-        live(Map.of());
-        receiveAFullBatch(); // handed to the scoring thread
-        Map<Long, byte[]> committed = commit();
-
-        processor.close();
-        assertThat(scored()).as("the scores of a life that ended are dropped").isEmpty();
-        live(committed);
-        waitOutTheBatch();
-
-        assertThat(scored()).containsExactly("e0", "e1", "e2", "e3");
-        assertThat(commit()).as("emitted events leave the store").isEmpty();
-    }
-
-    @Test
     void closingALifeCancelsItsBatchTimerForTheNextLifeSchedulesItsOwn() {
         live(Map.of());
 
@@ -200,6 +111,145 @@ class BatchScoringProcessorTest {
 
         assertThat(context.scheduledPunctuators()).singleElement()
                 .satisfies(timer -> assertThat(timer.cancelled()).isTrue());
+    }
+
+    @Test
+    void aStoredEventLeavesTheStoreAtTheCommitAfterTheOneThatFlushedItsOutputs() {
+        live(Map.of());
+        receive(0, "a");
+        assertThat(commit()).containsOnlyKeys(0L);
+        waitOutTheBatch();
+        assertThat(scored()).containsExactly("a");
+
+        assertThat(commit()).as("this commit flushes a's score").containsOnlyKeys(0L);
+        assertThat(commit()).isEmpty();
+    }
+
+    @Test
+    void aCrashBeforeACommitFlushedAStoredEventsScoreScoresItAgainRatherThanLoseIt() {
+        live(Map.of());
+        receive(0, "a");
+        commit();
+        waitOutTheBatch();
+        assertThat(scored()).as("a's score, perhaps never sent").containsExactly("a");
+
+        // The process dies. Under at_least_once the changelog may hold any write made so far, while
+        // the score, sent to another partition, may not have left the producer.
+        processor = processorUnder(StreamsConfig.AT_LEAST_ONCE);
+        live(storeAsWritten());
+        waitOutTheBatch();
+
+        assertThat(scored()).containsExactly("a");
+    }
+
+    @Nested
+    class UnderExactlyOnce {
+
+        @BeforeEach
+        void exactlyOnce() {
+            processor = processorUnder(StreamsConfig.EXACTLY_ONCE_V2);
+        }
+
+        @Test
+        void aTaskThatMovedAwayAndCameBackScoresWhatItsStoreHoldsNowNotWhatItHadBuffered() {
+            live(Map.of());
+            receive(0, "a");
+            receive(1, "b");
+
+            // The task moves to another instance (this one keeps it as a standby, the same processor
+            // object): that instance restores a and b, scores them, and buffers c and d under its own
+            // sequences. Then the task comes back here.
+            processor.close();
+            live(Map.of(2L, stored(2, "c"), 3L, stored(3, "d")));
+            waitOutTheBatch();
+            receive(4, "e");
+
+            assertThat(scored()).containsExactly("c", "d");
+            assertThat(commit()).as("e, buffered after the restored sequences").containsOnlyKeys(4L);
+        }
+
+        @Test
+        void aCommitWritesTheEventsItCatchesUnscoredToTheStoreAndTheirOutputsTakeThemOutInTheirTransaction() {
+            live(Map.of());
+            receive(0, "a");
+            receive(1, "b");
+
+            assertThat(commit()).containsOnlyKeys(0L, 1L);
+            receive(2, "c");
+            waitOutTheBatch();
+
+            assertThat(scored()).containsExactly("a", "b", "c");
+            assertThat(commit()).isEmpty();
+        }
+
+        @Test
+        void aBatchWithTheModelWhenACommitComesIsWrittenToTheStoreLikeAnyBufferedEvent() {
+            live(Map.of());
+            receiveAFullBatch(); // handed to the scoring thread
+
+            assertThat(commit()).containsOnlyKeys(0L, 1L, 2L, 3L);
+            waitOutTheBatch();
+            assertThat(scored()).containsExactly("e0", "e1", "e2", "e3");
+            assertThat(commit()).isEmpty();
+        }
+
+        @Test
+        void aTaskRevivedAfterADirtyCloseScoresEveryEventOnceThoughItsLastEventsAreReadAgain() {
+            live(Map.of());
+            receive(0, "a");
+            receive(1, "b");
+            Map<Long, byte[]> committed = commit();
+            receive(2, "c"); // buffered in a transaction that is then aborted
+
+            processor.close();
+            live(committed);
+            receive(2, "c"); // read again: its offset was never committed
+            waitOutTheBatch();
+
+            assertThat(scored()).containsExactly("a", "b", "c");
+        }
+
+        @Test
+        void anEventWhoseScoreWasAbortedWithItsTransactionIsScoredFromTheRestoredStore() {
+            live(Map.of());
+            receive(0, "a");
+            Map<Long, byte[]> committed = commit();
+            waitOutTheBatch();
+            assertThat(scored()).as("scored in the transaction about to be aborted").containsExactly("a");
+
+            processor.close();
+            live(committed);
+            waitOutTheBatch();
+
+            assertThat(scored()).containsExactly("a");
+        }
+
+        @Test
+        void aTaskClosedWhileABatchIsWithTheModelScoresThatBatchInItsNextLifeOnce() {
+            live(Map.of());
+            receiveAFullBatch(); // handed to the scoring thread
+            Map<Long, byte[]> committed = commit();
+
+            processor.close();
+            assertThat(scored()).as("the scores of a life that ended are dropped").isEmpty();
+            live(committed);
+            waitOutTheBatch();
+
+            assertThat(scored()).containsExactly("e0", "e1", "e2", "e3");
+            assertThat(commit()).as("emitted events leave the store").isEmpty();
+        }
+    }
+
+    /** The model on a scoring thread: the mode with a batch in flight across a life's end. */
+    private static ScorerConfig config(String guarantee) {
+        return ScorerConfig.load(null, Map.of(), Map.of("batch.max.size", "4",
+                "batch.max.wait.ms", Long.toString(MAX_WAIT.toMillis()), "model.bundle", bundles.toString(),
+                "batch.scoring.threads", "1", "processing.guarantee", guarantee));
+    }
+
+    private BatchScoringProcessor processorUnder(String guarantee) {
+        return (BatchScoringProcessor) ScoringTopology.scorers(config(guarantee), models, new ScorerMetrics(), registry)
+                .get();
     }
 
     /** One life of the processor: a new context over the store as restored from its changelog. */
@@ -220,6 +270,11 @@ class BatchScoringProcessorTest {
     /** A commit, as Kafka Streams makes it: the hook first, then what the store holds is durable. */
     private Map<Long, byte[]> commit() {
         hook.flushCache();
+        return storeAsWritten();
+    }
+
+    /** Every write to the store so far, committed or not. */
+    private Map<Long, byte[]> storeAsWritten() {
         Map<Long, byte[]> snapshot = new TreeMap<>();
         try (var all = store.all()) {
             all.forEachRemaining(kv -> snapshot.put(kv.key, kv.value));

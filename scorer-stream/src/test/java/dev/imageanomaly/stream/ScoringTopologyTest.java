@@ -136,6 +136,14 @@ class ScoringTopologyTest {
         return new ConfluentAvroSerializer<ImageEvent>(registry, true, false).serialize(IMAGES, event);
     }
 
+    /**
+     * Under at_least_once (the default) an emitted event leaves the store at the commit after the
+     * one that flushed its outputs; the driver commits after each punctuation.
+     */
+    private void theNextCommit() {
+        driver.advanceWallClockTime(MAX_WAIT);
+    }
+
     private void send(String id, int brightness) {
         images.pipeInput("camera-1".getBytes(StandardCharsets.UTF_8), event(id, brightness));
     }
@@ -308,6 +316,7 @@ class ScoringTopologyTest {
             driver.advanceWallClockTime(MAX_WAIT);
             assertThat(scores.readValuesToList()).extracting(AnomalyScore::getEventId)
                     .containsExactly("e0", "e1", "e2", "e3");
+            theNextCommit();
             assertThat(driver.getKeyValueStore(ScoringTopology.PENDING_STORE).approximateNumEntries())
                     .as("emitted events leave the buffer").isZero();
         }
@@ -361,6 +370,22 @@ class ScoringTopologyTest {
             driver.advanceWallClockTime(MAX_WAIT);
 
             assertThat(scores.readValuesToList()).extracting(AnomalyScore::getEventId).containsExactly("e0", "e1");
+            assertThat(store.approximateNumEntries()).as("the commit that flushes their scores").isEqualTo(2);
+            theNextCommit();
+            assertThat(store.approximateNumEntries()).isZero();
+        }
+
+        @Test
+        void underExactlyOnceEmittedEventsLeaveTheStoreInTheTransactionOfTheirOutputs() {
+            start(Map.of("processing.guarantee", "exactly_once_v2"));
+            send("e0", 10);
+            send("e1", 10);
+
+            KeyValueStore<Long, byte[]> store = driver.getKeyValueStore(ScoringTopology.PENDING_STORE);
+            assertThat(store.approximateNumEntries()).isEqualTo(2);
+            driver.advanceWallClockTime(MAX_WAIT);
+
+            assertThat(scores.readValuesToList()).extracting(AnomalyScore::getEventId).containsExactly("e0", "e1");
             assertThat(store.approximateNumEntries()).isZero();
         }
 
@@ -376,6 +401,7 @@ class ScoringTopologyTest {
 
             assertThat(scores.readRecordsToList()).extracting(r -> r.value().getEventId() + "@" + r.key())
                     .containsExactly("r0@restored-a", "r1@camera-1");
+            theNextCommit();
             assertThat(store.approximateNumEntries()).isZero();
         }
 
@@ -390,6 +416,7 @@ class ScoringTopologyTest {
             DeadLetter letter = deadLetters.readValue();
             assertThat(letter.getReasonCode()).isEqualTo(DeadLetterReason.MALFORMED_RECORD);
             assertThat(letter.getSourceOffset()).isEqualTo(12);
+            theNextCommit();
             assertThat(store.get(3L)).isNull();
         }
 
