@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imageanomaly.embedded.EmbeddedStack;
 import dev.imageanomaly.embedded.EmbeddedStackExtension;
+import dev.imageanomaly.embedded.FreePorts;
 import dev.imageanomaly.stream.ScorerApp;
 import dev.imageanomaly.stream.ScorerConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -159,10 +159,7 @@ class DashboardQueriesTest {
     /** Debian's Prometheus scraping the scorer (job scorer) and the registry (job registry) every second. */
     private Map<Query, Integer> queryPrometheus(Tool prometheus, String scorerTarget, String registryTarget,
             ScorerApp scorer) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.pick(1)[0];
         Path config = Files.writeString(dir.resolve("prometheus.yml"), """
                 global: {scrape_interval: 1s}
                 scrape_configs:
