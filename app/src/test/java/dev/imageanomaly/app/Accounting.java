@@ -3,6 +3,7 @@ package dev.imageanomaly.app;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -24,7 +25,7 @@ record Accounting(String fault, int in, int scored, int deadLetters, int lost, i
             long windowStart, long windowEnd) {
         Map<String, Long> perId = out.scores().stream().collect(Collectors.groupingBy(r -> r.value().getEventId(),
                 Collectors.counting()));
-        int lost = (int) sentIds.stream().filter(id -> !perId.containsKey(id)).count();
+        int lost = neverScored(sentIds, out).size();
         int duplicated = perId.values().stream().mapToInt(n -> (int) (n - 1)).sum()
                 + Math.max(0, out.deadLetters().size() - brokenSent);
         long gap = longestGapOfOneSource(out, windowStart, windowEnd);
@@ -38,6 +39,12 @@ record Accounting(String fault, int in, int scored, int deadLetters, int lost, i
         });
         return new Accounting(fault, sentIds.size() + brokenSent, perId.size(), out.deadLetters().size(), lost,
                 duplicated, gap);
+    }
+
+    /** The sent events no score came out for, by id. */
+    static List<String> neverScored(Collection<String> sentIds, OutputCollector out) {
+        Set<String> scored = out.scores().stream().map(r -> r.value().getEventId()).collect(Collectors.toSet());
+        return sentIds.stream().filter(id -> !scored.contains(id)).sorted().toList();
     }
 
     /**

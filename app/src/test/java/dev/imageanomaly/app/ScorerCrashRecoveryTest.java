@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imageanomaly.embedded.EmbeddedStack;
 import dev.imageanomaly.embedded.EmbeddedStackExtension;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,7 +69,8 @@ class ScorerCrashRecoveryTest {
             int expected = DIGITS + FASHION + BROKEN;
             assertThat(out.awaitOutcomes(expected, Duration.ofSeconds(240)))
                     .as(() -> String.format("%s: all events came back after the restart (%d of %d); never scored: %s",
-                            guarantee, out.outcomes(), expected, neverScored(sent[0], out)))
+                            guarantee, out.outcomes(), expected,
+                            Accounting.neverScored(sent[0].anomalousTruth().keySet(), out)))
                     .isTrue();
             Thread.sleep(5000); // a duplicate would arrive in this window
 
@@ -92,10 +91,5 @@ class ScorerCrashRecoveryTest {
                 assertThat(result.duplicated()).as("duplicated").isLessThan(600);
             }
         }
-    }
-
-    private static List<String> neverScored(MixedTraffic.Sent sent, OutputCollector out) {
-        Set<String> scored = out.scores().stream().map(r -> r.value().getEventId()).collect(Collectors.toSet());
-        return sent.anomalousTruth().keySet().stream().filter(id -> !scored.contains(id)).sorted().toList();
     }
 }

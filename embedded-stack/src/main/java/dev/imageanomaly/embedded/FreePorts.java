@@ -20,7 +20,7 @@ import java.util.Set;
 public final class FreePorts {
 
     /** Where the ports are looked for when the ephemeral range lies higher (Linux: 32768-60999). */
-    static final int LOWEST = 20_000;
+    private static final int LOWEST = 20_000;
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     /** Below Linux's default range, and below the 49152- of macOS and Windows where /proc is absent. */
     private static final int DEFAULT_EPHEMERAL_LOW = 32_768;
